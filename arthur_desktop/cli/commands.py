@@ -1,0 +1,147 @@
+"""The headless commands: each opens what it needs, calls one service and prints the result."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from arthur_desktop.cli.output import plain_record, render_csv, render_json, render_table
+from services.chats import list_chats
+from services.database import Database, open_database, resolve_database_url
+from services.formatting import NO_VALUE, format_duration, format_timestamp
+from services.performance import agent_performance
+from services.results import AgentPerformance, ChatFilter, ChatStatus, ChatSummary, TimeWindow, UserInfo
+from services.users import get_user
+
+PERFORMANCE_COLUMNS = (
+    "user_id",
+    "name",
+    "chats_handled",
+    "chats_in_progress",
+    "average_handling_seconds",
+    "median_handling_seconds",
+)
+CHAT_COLUMNS = (
+    "chat_id",
+    "customer_name",
+    "user_id",
+    "agent_name",
+    "status",
+    "created",
+    "handle_start",
+    "handle_end",
+    "handling_seconds",
+    "message_count",
+)
+
+
+@dataclass
+class CommandContext:
+    args: argparse.Namespace
+    environ: Mapping[str, str]
+    print_line: Callable[[str], None]
+    _database: Database | None = field(default=None, init=False)
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            url = resolve_database_url(getattr(self.args, "database_url", None), self.environ)
+            self._database = open_database(url)
+        return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+
+def run_performance(ctx: CommandContext) -> int:
+    window = TimeWindow(ctx.args.start, ctx.args.end)
+    rows = agent_performance(ctx.database.unit_of_work(), window)
+    ctx.print_line(_render(ctx.args.format, rows, PERFORMANCE_COLUMNS, _performance_table))
+    return 0
+
+
+def run_chats(ctx: CommandContext) -> int:
+    status = ChatStatus(ctx.args.status) if ctx.args.status else None
+    chat_filter = ChatFilter(status=status, user_id=ctx.args.agent, search=ctx.args.search)
+    page = list_chats(ctx.database.unit_of_work(), chat_filter, limit=ctx.args.limit)
+    ctx.print_line(_render(ctx.args.format, list(page.chats), CHAT_COLUMNS, _chats_table))
+    return 0
+
+
+def run_user(ctx: CommandContext) -> int:
+    user = get_user(ctx.database.unit_of_work(), ctx.args.user_id)
+    if ctx.args.format == "json":
+        ctx.print_line(render_json(plain_record(user)))
+    else:
+        ctx.print_line(_render(ctx.args.format, [user], ("user_id", "name"), _user_table))
+    return 0
+
+
+def run_init_db(ctx: CommandContext) -> int:
+    url = resolve_database_url(getattr(ctx.args, "database_url", None), ctx.environ)
+    database = open_database(url, create_and_seed=False)
+    ctx._database = database
+    from services.database import prepare_schema
+
+    seeded = prepare_schema(database, seed=True)
+    if seeded:
+        ctx.print_line(f"Created the tables and seeded {database.display_url}.")
+    else:
+        ctx.print_line(f"{database.display_url} already holds data; nothing was changed.")
+    return 0
+
+
+def _render(
+    output_format: str,
+    results: list[AgentPerformance] | list[ChatSummary] | list[UserInfo],
+    columns: tuple[str, ...],
+    table: Callable[[list], str],  # type: ignore[type-arg]
+) -> str:
+    if output_format == "json":
+        return render_json([plain_record(r) for r in results])
+    if output_format == "csv":
+        return render_csv([plain_record(r) for r in results], columns)
+    return table(results)
+
+
+def _performance_table(rows: list[AgentPerformance]) -> str:
+    return render_table(
+        ("ID", "Agent", "Handled", "In progress", "Average", "Median"),
+        [
+            (
+                str(r.user_id),
+                r.name,
+                str(r.chats_handled),
+                str(r.chats_in_progress),
+                format_duration(r.average_handling_seconds),
+                format_duration(r.median_handling_seconds),
+            )
+            for r in rows
+        ],
+        numeric={0, 2, 3, 4, 5},
+    )
+
+
+def _chats_table(rows: list[ChatSummary]) -> str:
+    return render_table(
+        ("ID", "Customer", "Agent", "Status", "Created", "Handling", "Messages"),
+        [
+            (
+                str(c.chat_id),
+                c.customer_name,
+                c.agent_name or NO_VALUE,
+                c.status.label,
+                format_timestamp(c.created),
+                format_duration(c.handling_seconds),
+                str(c.message_count),
+            )
+            for c in rows
+        ],
+        numeric={0, 5, 6},
+    )
+
+
+def _user_table(rows: list[UserInfo]) -> str:
+    return render_table(("ID", "Name"), [(str(u.user_id), u.name) for u in rows], numeric={0})

@@ -1,0 +1,52 @@
+"""Printing results as an aligned table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+def plain_record(result: Any) -> dict[str, Any]:
+    """A frozen result as a JSON-ready dict: datetimes in ISO 8601, enums as their value."""
+    return {key: _plain_value(value) for key, value in dataclasses.asdict(result).items()}
+
+
+def render_json(records: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> str:
+    return json.dumps(records, indent=2, ensure_ascii=False)
+
+
+def render_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({key: "" if value is None else value for key, value in r.items()} for r in records)
+    return buffer.getvalue().rstrip("\n")
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
+    """Columns padded to their widest cell; numeric columns right-aligned."""
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (
+            cell.rjust(width) if i in numeric else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, Enum):
+        return value.value
+    return value

@@ -1,0 +1,87 @@
+"""The client configuration: a TOML file that chooses the transcript integration."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from integrations.base import IntegrationConfigError, TranscriptIntegration
+from integrations.registry import create_integration
+from services.errors import ConfigError
+from services.locations import CONFIG_ENV, default_config_path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REFRESH_SECONDS = 30
+
+
+def resolve_config_path(cli_value: str | None, environ: Mapping[str, str]) -> tuple[Path, bool]:
+    """The path to read, and whether it is the default (which is created from resources/ when missing)."""
+    if cli_value:
+        return Path(cli_value).expanduser(), False
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV]).expanduser(), False
+    return default_config_path(), True
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    path: Path
+    client: str
+    integration: TranscriptIntegration
+    refresh_seconds: int
+
+
+def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
+    path, is_default = resolve_config_path(cli_value, environ)
+    if is_default and not path.exists():
+        _write_default_config(path)
+    document = _read_toml(path)
+    client = document.get("client")
+    if not isinstance(client, str) or not client:
+        raise ConfigError(f"{path}: key 'client' is missing; name the client, e.g. \"savage_rentals\".")
+    section = document.get(client, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [{client}] must be a table of settings.")
+    try:
+        integration = create_integration(client, section, environ)
+    except IntegrationConfigError as exc:
+        where = "client" if exc.key == "client" else f"{client}.{exc.key}"
+        raise ConfigError(f"{path}: key '{where}': {exc.message}") from exc
+    return AppConfig(path, client, integration, _refresh_seconds(path, document))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: the config file does not exist.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: the config file cannot be read ({exc.strerror}).") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+
+
+def _refresh_seconds(path: Path, document: Mapping[str, Any]) -> int:
+    window = document.get("window", {})
+    value = window.get("refresh_seconds", DEFAULT_REFRESH_SECONDS) if isinstance(window, dict) else None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            f"{path}: key 'window.refresh_seconds' must be a whole number of seconds, 0 or more."
+        )
+    return value
+
+
+def _write_default_config(path: Path) -> None:
+    log.info("Creating the default config at %s", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files("resources").joinpath("default_config.toml").read_text("utf-8"), "utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: the default config cannot be written ({exc.strerror}).") from exc

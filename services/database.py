@@ -1,0 +1,139 @@
+"""Choosing, opening and preparing the database: one setup function called by each entry point."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
+from services.locations import DATABASE_URL_ENV, default_database_path
+from services.models import Base
+from services.seed import seed_if_empty
+from services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+POSTGRES_CONNECT_TIMEOUT_S = 5
+
+
+def resolve_database_url(cli_value: str | None, environ: Mapping[str, str]) -> str:
+    """The --database-url option wins, then ARTHUR_DATABASE_URL, then the file in the user's data folder."""
+    if cli_value:
+        return cli_value
+    if environ.get(DATABASE_URL_ENV):
+        return environ[DATABASE_URL_ENV]
+    return f"sqlite:///{default_database_path()}"
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    display_url: str
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def parse_database_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidDatabaseUrl(
+            f"'{url}' is not a database URL; use sqlite:///path.db, sqlite:// or "
+            "postgresql+psycopg://user@host:port/db."
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        return parsed
+    raise InvalidDatabaseUrl(f"Database '{backend}' is not supported; use SQLite or PostgreSQL.")
+
+
+def open_database(url: str, *, create_and_seed: bool = True) -> Database:
+    """Open the database at url; by default create missing tables and seed a database that holds no data."""
+    parsed = parse_database_url(url)
+    try:
+        engine = _create_engine(parsed)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InvalidDatabaseUrl(f"'{url}' cannot be opened: {exc}") from exc
+    except OSError as exc:
+        raise DatabaseUnavailable(f"Cannot create the folder for {url}: {exc.strerror}.") from exc
+    database = Database(
+        engine=engine,
+        session_factory=sessionmaker(engine, expire_on_commit=False),
+        display_url=parsed.render_as_string(hide_password=True),
+    )
+    try:
+        prepare_schema(database, seed=create_and_seed)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(
+            f"Cannot open the database {database.display_url}: {_first_line(exc.orig)}"
+        ) from exc
+    return database
+
+
+def prepare_schema(database: Database, *, seed: bool) -> bool:
+    """Create the missing tables; seed when asked and the database holds no data. True when it seeded."""
+    engine = database.engine
+    existing = set(inspect(engine).get_table_names())
+    if not set(Base.metadata.tables) <= existing:
+        log.info("Creating tables in %s", database.display_url)
+        Base.metadata.create_all(engine)
+    if not seed:
+        return False
+    with database.unit_of_work() as uow:
+        seeded = seed_if_empty(uow.session)
+        uow.commit()
+    return seeded
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "postgresql":
+        return create_engine(
+            url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, pool_pre_ping=True
+        )
+    in_memory = url.database in (None, "", ":memory:")
+    if in_memory:
+        # One shared connection, so every session (and worker thread) sees the same in-memory data.
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+    event.listen(engine, "connect", _configure_sqlite_connection(wal=not in_memory))
+    return engine
+
+
+def _configure_sqlite_connection(*, wal: bool) -> Any:
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if wal:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    return configure
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

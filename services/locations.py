@@ -1,0 +1,19 @@
+"""Where Arthur Desktop keeps its files by default, and the environment variables that move them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "arthur-desktop"
+DATABASE_URL_ENV = "ARTHUR_DATABASE_URL"
+CONFIG_ENV = "ARTHUR_CONFIG"
+
+
+def default_database_path() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "arthur.db"
+
+
+def default_config_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"

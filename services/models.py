@@ -1,0 +1,49 @@
+"""SQLAlchemy 2 typed tables for Arthur's users, chats and messages (naive UTC timestamps)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Chat(Base):
+    __tablename__ = "chats"
+    __table_args__ = (
+        # Covers the per-agent aggregates: both timestamps are read from the index alone.
+        Index("ix_chats_user_handling", "user_id", "handle_start", "handle_end"),
+        # Serves the chat list's default order (newest first) and its keyset paging.
+        Index("ix_chats_created", "created", "chat_id"),
+        Index("ix_chats_handle_end", "handle_end"),
+    )
+
+    chat_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    customer_name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    handle_start: Mapped[datetime | None] = mapped_column(DateTime)
+    handle_end: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_chat_sent", "chat_id", "sent_at", "message_id"),)
+
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.chat_id"))
+    text: Mapped[str] = mapped_column(Text)
+    # NULL means the customer wrote the message.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,89 @@
+"""Frozen results that services hand to the edges; ORM objects never leave services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class ChatStatus(StrEnum):
+    WAITING = "waiting"
+    IN_PROGRESS = "in-progress"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        return {"waiting": "Waiting", "in-progress": "In progress", "ended": "Ended"}[self.value]
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    user_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Chats whose handle_end falls in [start, end); either side may be open."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AgentPerformance:
+    user_id: int
+    name: str
+    chats_handled: int
+    chats_in_progress: int
+    average_handling_seconds: float | None
+    median_handling_seconds: float | None
+
+
+@dataclass(frozen=True)
+class ChatSummary:
+    chat_id: int
+    customer_name: str
+    user_id: int | None
+    agent_name: str | None
+    status: ChatStatus
+    created: datetime
+    handle_start: datetime | None
+    handle_end: datetime | None
+    handling_seconds: float | None
+    message_count: int
+
+
+@dataclass(frozen=True)
+class ChatFilter:
+    status: ChatStatus | None = None
+    user_id: int | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatCursor:
+    """Keyset position: the (created, chat_id) of the last row of a page; the list runs newest first."""
+
+    created: datetime
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class ChatPage:
+    chats: tuple[ChatSummary, ...]
+    next_cursor: ChatCursor | None
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    message_id: int
+    chat_id: int
+    user_id: int | None
+    text: str
+    sent_at: datetime
+
+    @property
+    def from_agent(self) -> bool:
+        return self.user_id is not None

@@ -1,0 +1,59 @@
+"""Shared fixtures: a real database per test, on SQLite and on the PostgreSQL server of scripts/test.sh."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from services.database import Database, open_database
+
+POSTGRES_URL_ENV = "ARTHUR_TEST_POSTGRES_URL"
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a new, empty database: a SQLite file under tmp_path, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'arthur.db'}"
+    else:
+        yield from _fresh_postgres_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'arthur.db'}"
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """The seed database, on both engines."""
+    db = open_database(database_url)
+    yield db
+    db.dispose()
+
+
+def _fresh_postgres_database() -> Iterator[str]:
+    server_url = os.environ.get(POSTGRES_URL_ENV)
+    if not server_url:
+        if os.environ.get("ARTHUR_REQUIRE_POSTGRES"):
+            pytest.fail(f"{POSTGRES_URL_ENV} is not set; run the suite through scripts/test.sh")
+        pytest.skip(f"no PostgreSQL server ({POSTGRES_URL_ENV} is not set)")
+    name = f"arthur_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,211 @@
+"""The headless CLI, driven through its entry point on real databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arthur_desktop.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's usage errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_performance_prints_the_seed_figures_as_a_table(
+    capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    code, out, err = run(capsys, "--database-url", database_url, "performance")
+
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "Agent", "Handled", "In", "progress", "Average", "Median"]
+    assert lines[2].split() == ["1", "Test", "User", "1", "1", "1", "5m", "00s", "5m", "00s"]
+    assert lines[3].split() == ["2", "Test", "User", "2", "0", "0", "—", "—"]
+    assert lines[4].split() == ["3", "Test", "User", "3", "2", "0", "6m", "30s", "6m", "30s"]
+
+
+def test_performance_json_has_exactly_the_agreed_keys(
+    capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    code, out, _ = run(capsys, "performance", "--database-url", database_url, "--format", "json")
+
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "user_id": 1,
+            "name": "Test User 1",
+            "chats_handled": 1,
+            "chats_in_progress": 1,
+            "average_handling_seconds": 300.0,
+            "median_handling_seconds": 300.0,
+        },
+        {
+            "user_id": 2,
+            "name": "Test User 2",
+            "chats_handled": 0,
+            "chats_in_progress": 0,
+            "average_handling_seconds": None,
+            "median_handling_seconds": None,
+        },
+        {
+            "user_id": 3,
+            "name": "Test User 3",
+            "chats_handled": 2,
+            "chats_in_progress": 0,
+            "average_handling_seconds": 390.0,
+            "median_handling_seconds": 390.0,
+        },
+    ]
+
+
+def test_performance_csv_honours_the_time_window(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, _ = run(
+        capsys,
+        "performance",
+        "--database-url",
+        sqlite_url,
+        "--format",
+        "csv",
+        "--from",
+        "2020-09-29T09:00",
+        "--to",
+        "2020-09-30",
+    )
+
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [(r["name"], r["chats_handled"], r["average_handling_seconds"]) for r in rows] == [
+        ("Test User 1", "1", "300.0"),
+        ("Test User 2", "0", ""),
+        ("Test User 3", "1", "180.0"),
+    ]
+
+
+def test_chats_json_lists_the_agreed_keys_with_filters(
+    capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "--database-url",
+        database_url,
+        "chats",
+        "--status",
+        "ended",
+        "--agent",
+        "3",
+        "--format",
+        "json",
+    )
+
+    chats = json.loads(out)
+    assert code == 0
+    assert [c["chat_id"] for c in chats] == [3, 4]
+    assert chats[1] == {
+        "chat_id": 4,
+        "customer_name": "Jacintha",
+        "user_id": 3,
+        "agent_name": "Test User 3",
+        "status": "ended",
+        "created": "2020-09-29 08:40:20.540957",
+        "handle_start": "2020-09-29 08:44:20.540957",
+        "handle_end": "2020-09-29 08:54:20.540957",
+        "handling_seconds": 600.0,
+        "message_count": 4,
+    }
+
+
+def test_chats_table_searches_and_limits(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, _ = run(capsys, "--database-url", sqlite_url, "chats", "--search", "j", "--limit", "2")
+
+    assert code == 0
+    assert [line.split()[1] for line in out.splitlines()[2:]] == ["Jerry", "Jane"]
+
+
+def test_user_prints_one_user(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, out, _ = run(capsys, "--database-url", sqlite_url, "user", "2", "--format", "json")
+
+    assert (code, json.loads(out)) == (0, {"user_id": 2, "name": "Test User 2"})
+
+
+def test_init_db_seeds_a_new_database_once(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
+    first = run(capsys, "--database-url", database_url, "init-db")
+    second = run(capsys, "--database-url", database_url, "init-db")
+
+    assert first[0] == second[0] == 0
+    assert "seeded" in first[1]
+    assert "nothing was changed" in second[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["user", "99"], 1, "There is no user with id 99."),
+        (["user", "abc"], 2, "'abc' is not a whole number"),
+        (["user", "0"], 2, "must be 1 or more"),
+        (["performance", "--from", "2020-13-45"], 2, "is not a date"),
+        (["performance", "--from", "2021-01-01", "--to", "2020-01-01"], 2, "must come before its end"),
+        (["performance", "--format", "xml"], 2, "invalid choice"),
+        (["chats", "--status", "closed"], 2, "invalid choice"),
+        (["chats", "--limit", "-1"], 2, "must be 1 or more"),
+        (["chats", "--agent", "x"], 2, "is not a whole number"),
+        (["init-db", "--database-url", "nonsense"], 2, "is not a database URL"),
+        (
+            ["chats", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
+            1,
+            "Cannot open the database",
+        ),
+    ],
+)
+def test_bad_input_gives_one_clear_line_and_the_right_exit_code(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, argv: list[str], code: int, message: str
+) -> None:
+    got_code, out, err = run(capsys, "--database-url", sqlite_url, *argv)
+
+    assert got_code == code
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'never.db'}"
+
+    code, _, _ = run(capsys, "--database-url", url, "performance", "--from", "yesterday")
+
+    assert code == 2
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_the_module_runs_from_any_folder_without_importing_qt(tmp_path: Path) -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['arthur-desktop', '--database-url', 'sqlite://', 'performance'];\n"
+        "try:\n    runpy.run_module('arthur_desktop', run_name='__main__')\n"
+        "except SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'the CLI imported Qt'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Test User 3" in result.stdout
+
+
+def test_help_names_the_default_database_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+
+    assert code == 0
+    assert "arthur.db" in out.replace("\n", "")

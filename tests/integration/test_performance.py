@@ -1,0 +1,121 @@
+"""Agent performance (Task 1) on a real SQLite file and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from seed_data import SEED_DAY, add_chat, add_user
+from services.database import Database
+from services.errors import InvalidTimeWindow
+from services.performance import agent_performance
+from services.results import AgentPerformance, TimeWindow
+
+
+def by_name(rows: list[AgentPerformance]) -> dict[str, AgentPerformance]:
+    return {row.name: row for row in rows}
+
+
+def test_the_seed_database_gives_the_figures_of_the_brief(database: Database) -> None:
+    rows = agent_performance(database.unit_of_work())
+
+    assert rows == [
+        AgentPerformance(1, "Test User 1", 1, 1, 300.0, 300.0),
+        AgentPerformance(2, "Test User 2", 0, 0, None, None),
+        AgentPerformance(3, "Test User 3", 2, 0, 390.0, 390.0),
+    ]
+
+
+def test_an_agent_with_no_chats_has_no_average_rather_than_zero(database: Database) -> None:
+    add_user(database, "New Agent")
+
+    new_agent = by_name(agent_performance(database.unit_of_work()))["New Agent"]
+
+    assert (new_agent.chats_handled, new_agent.chats_in_progress) == (0, 0)
+    assert new_agent.average_handling_seconds is None
+    assert new_agent.median_handling_seconds is None
+
+
+def test_median_resists_one_very_long_chat_that_drags_the_average(database: Database) -> None:
+    agent = add_user(database, "Median Agent")
+    for seconds in (60, 120, 180, 36_000):
+        add_chat(database, user_id=agent, start=SEED_DAY, seconds=seconds)
+
+    row = by_name(agent_performance(database.unit_of_work()))["Median Agent"]
+
+    assert row.chats_handled == 4
+    assert row.average_handling_seconds == pytest.approx((60 + 120 + 180 + 36_000) / 4)
+    assert row.median_handling_seconds == 150.0
+
+
+def test_median_of_an_odd_count_is_the_middle_chat(database: Database) -> None:
+    agent = add_user(database, "Odd Agent")
+    for seconds in (500, 10, 70):
+        add_chat(database, user_id=agent, start=SEED_DAY, seconds=seconds)
+
+    assert by_name(agent_performance(database.unit_of_work()))["Odd Agent"].median_handling_seconds == 70.0
+
+
+def test_chats_longer_than_a_day_count_every_second(database: Database) -> None:
+    agent = add_user(database, "Long Agent")
+    add_chat(database, user_id=agent, start=SEED_DAY, seconds=2 * 86_400 + 61.5)
+
+    row = by_name(agent_performance(database.unit_of_work()))["Long Agent"]
+
+    assert row.average_handling_seconds == 2 * 86_400 + 61.5
+
+
+def test_in_progress_and_waiting_chats_are_not_counted_as_handled(database: Database) -> None:
+    agent = add_user(database, "Busy Agent")
+    add_chat(database, user_id=agent, start=SEED_DAY, seconds=None)
+    add_chat(database, user_id=agent, start=SEED_DAY, seconds=None)
+    add_chat(database, user_id=None, start=None, seconds=None)
+
+    row = by_name(agent_performance(database.unit_of_work()))["Busy Agent"]
+
+    assert (row.chats_handled, row.chats_in_progress, row.average_handling_seconds) == (0, 2, None)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected_handled"),
+    [
+        (None, None, {"Test User 1": 1, "Test User 3": 2}),
+        (datetime(2020, 9, 29, 9, 0), None, {"Test User 1": 1, "Test User 3": 1}),
+        (None, datetime(2020, 9, 29, 9, 0), {"Test User 1": 0, "Test User 3": 1}),
+        # handle_end 09:05:20.540957 is the end of the window: excluded, as [from, to) says.
+        (
+            datetime(2020, 9, 29, 8, 0),
+            datetime(2020, 9, 29, 9, 5, 20, 540957),
+            {"Test User 1": 0, "Test User 3": 1},
+        ),
+        (datetime(2021, 1, 1), None, {"Test User 1": 0, "Test User 3": 0}),
+    ],
+)
+def test_the_time_window_keeps_chats_whose_handle_end_falls_inside_it(
+    database: Database, start: datetime | None, end: datetime | None, expected_handled: dict[str, int]
+) -> None:
+    rows = by_name(agent_performance(database.unit_of_work(), TimeWindow(start, end)))
+
+    assert {name: rows[name].chats_handled for name in expected_handled} == expected_handled
+    assert rows["Test User 1"].chats_in_progress == 1
+
+
+def test_a_window_that_ends_before_it_starts_is_refused(database: Database) -> None:
+    later = datetime(2021, 1, 1)
+    with pytest.raises(InvalidTimeWindow):
+        agent_performance(database.unit_of_work(), TimeWindow(later, later - timedelta(days=1)))
+
+
+def test_the_figures_come_from_one_query_whatever_the_number_of_agents(database: Database) -> None:
+    for number in range(20):
+        agent = add_user(database, f"Agent {number}")
+        add_chat(database, user_id=agent, start=SEED_DAY, seconds=number + 1)
+    statements: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    rows = agent_performance(database.unit_of_work())
+
+    assert len(rows) == 23
+    assert len([s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))]) == 1
