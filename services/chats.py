@@ -71,9 +71,7 @@ def status_expression() -> ColumnElement[str]:
 
 
 def _summary_query() -> Select[*tuple[Any, ...]]:
-    message_count = (
-        select(func.count()).where(Message.chat_id == Chat.chat_id).correlate(Chat).scalar_subquery()
-    )
+    message_count = select(func.count()).where(Message.chat_id == Chat.chat_id).correlate(Chat).scalar_subquery()
     return select(
         Chat.chat_id,
         Chat.customer_name,
@@ -100,9 +98,7 @@ def _filter_conditions(chat_filter: ChatFilter) -> list[ColumnElement[bool]]:
         conditions.append(Chat.user_id == chat_filter.user_id)
     if chat_filter.search and chat_filter.search.strip():
         pattern = f"%{_escape_like(chat_filter.search.strip())}%"
-        conditions.append(
-            or_(Chat.customer_name.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\"))
-        )
+        conditions.append(or_(Chat.customer_name.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))
     return conditions
 
 

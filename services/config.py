@@ -72,9 +72,7 @@ def _refresh_seconds(path: Path, document: Mapping[str, Any]) -> int:
     window = document.get("window", {})
     value = window.get("refresh_seconds", DEFAULT_REFRESH_SECONDS) if isinstance(window, dict) else None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(
-            f"{path}: key 'window.refresh_seconds' must be a whole number of seconds, 0 or more."
-        )
+        raise ConfigError(f"{path}: key 'window.refresh_seconds' must be a whole number of seconds, 0 or more.")
     return value
 
 

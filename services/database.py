@@ -86,9 +86,7 @@ def open_database(url: str, *, create_and_seed: bool = True) -> Database:
         prepare_schema(database, seed=create_and_seed)
     except DBAPIError as exc:
         engine.dispose()
-        raise DatabaseUnavailable(
-            f"Cannot open the database {database.display_url}: {_first_line(exc.orig)}"
-        ) from exc
+        raise DatabaseUnavailable(f"Cannot open the database {database.display_url}: {_first_line(exc.orig)}") from exc
     return database
 
 
@@ -109,9 +107,7 @@ def prepare_schema(database: Database, *, seed: bool) -> bool:
 
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "postgresql":
-        return create_engine(
-            url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, pool_pre_ping=True
-        )
+        return create_engine(url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, pool_pre_ping=True)
     in_memory = url.database in (None, "", ":memory:")
     if in_memory:
         # One shared connection, so every session (and worker thread) sees the same in-memory data.

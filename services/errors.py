@@ -35,7 +35,7 @@ class ChatAlreadyEnded(ArthurError):
 
 class ChatNotStarted(ArthurError):
     def __init__(self, chat_id: int) -> None:
-        super().__init__(f"Chat {chat_id} was never picked up by an agent, so it cannot be ended.")
+        super().__init__(f"Chat {chat_id} is still waiting for an agent: it was never picked up.")
         self.chat_id = chat_id
 
 

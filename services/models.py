@@ -47,3 +47,24 @@ class Message(Base):
     # NULL means the customer wrote the message.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     sent_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Delivery(Base):
+    """The transcript outbox: one row per ended chat, written in the same transaction as handle_end."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_status", "status", "delivery_id"),)
+
+    delivery_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.chat_id"), unique=True)
+    client: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    updated: Mapped[datetime] = mapped_column(DateTime)
+    # Set while one process delivers, so another does not deliver the same transcript at the same time.
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    path: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -57,9 +57,7 @@ def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
             handled.c.user_id,
             func.count().label("chats_handled"),
             func.avg(handled.c.seconds).label("average_seconds"),
-            func.avg(case((handled.c.position.in_(middle_positions), handled.c.seconds))).label(
-                "median_seconds"
-            ),
+            func.avg(case((handled.c.position.in_(middle_positions), handled.c.seconds))).label("median_seconds"),
         )
         .group_by(handled.c.user_id)
         .cte("stats")

@@ -87,3 +87,40 @@ class ChatMessage:
     @property
     def from_agent(self) -> bool:
         return self.user_id is not None
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One transcript delivery of the outbox: recorded with the ended chat, then delivered or failed."""
+
+    delivery_id: int
+    chat_id: int
+    customer_name: str
+    client: str
+    status: DeliveryStatus
+    attempts: int
+    created: datetime
+    updated: datetime
+    path: str | None
+    http_status: int | None
+    response: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class EndChatResult:
+    chat_id: int
+    client: str
+    status: str  # "delivered", or "queued" when the delivery failed and waits for a retry
+    ended_at: datetime
+    path: str | None
+    http_status: int | None
+    response: str | None
+    error: str | None

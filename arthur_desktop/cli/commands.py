@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from arthur_desktop.cli.output import plain_record, render_csv, render_json, render_table
 from services.chats import list_chats
-from services.database import Database, open_database, resolve_database_url
+from services.config import AppConfig, load_config
+from services.database import Database, open_database, prepare_schema, resolve_database_url
 from services.formatting import NO_VALUE, format_duration, format_timestamp
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatStatus, ChatSummary, TimeWindow, UserInfo
@@ -42,6 +43,7 @@ class CommandContext:
     environ: Mapping[str, str]
     print_line: Callable[[str], None]
     _database: Database | None = field(default=None, init=False)
+    _config: AppConfig | None = field(default=None, init=False)
 
     @property
     def database(self) -> Database:
@@ -49,6 +51,12 @@ class CommandContext:
             url = resolve_database_url(getattr(self.args, "database_url", None), self.environ)
             self._database = open_database(url)
         return self._database
+
+    @property
+    def config(self) -> AppConfig:
+        if self._config is None:
+            self._config = load_config(getattr(self.args, "config", None), self.environ)
+        return self._config
 
     def close(self) -> None:
         if self._database is not None:
@@ -83,8 +91,6 @@ def run_init_db(ctx: CommandContext) -> int:
     url = resolve_database_url(getattr(ctx.args, "database_url", None), ctx.environ)
     database = open_database(url, create_and_seed=False)
     ctx._database = database
-    from services.database import prepare_schema
-
     seeded = prepare_schema(database, seed=True)
     if seeded:
         ctx.print_line(f"Created the tables and seeded {database.display_url}.")

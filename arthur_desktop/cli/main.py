@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from arthur_desktop.cli import commands
+from arthur_desktop.cli import commands, delivery_commands
 from arthur_desktop.cli.parser import build_parser
 from services.errors import ArthurError, InvalidDatabaseUrl, InvalidTimeWindow
 
@@ -22,6 +22,9 @@ COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
     "chats": commands.run_chats,
     "user": commands.run_user,
     "init-db": commands.run_init_db,
+    "end-chat": delivery_commands.run_end_chat,
+    "transcript": delivery_commands.run_transcript,
+    "deliveries": delivery_commands.run_deliveries,
 }
 
 

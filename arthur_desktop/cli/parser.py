@@ -32,17 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         parents=[common],
     )
-    parser.add_argument(
-        "--screenshot", metavar="FILE.png", help="open the window, render it to FILE.png, exit"
-    )
+    parser.add_argument("--screenshot", metavar="FILE.png", help="open the window, render it to FILE.png, exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    performance = commands.add_parser(
-        "performance", parents=[common], help="chats handled and handling time per agent"
-    )
-    performance.add_argument(
-        "--from", dest="start", type=parse_when, help="handle_end on or after DATE (UTC)"
-    )
+    performance = commands.add_parser("performance", parents=[common], help="chats handled and handling time per agent")
+    performance.add_argument("--from", dest="start", type=parse_when, help="handle_end on or after DATE (UTC)")
     performance.add_argument("--to", dest="end", type=parse_when, help="handle_end before DATE (UTC)")
     _add_format(performance, FORMATS)
 
@@ -58,6 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(user, FORMATS)
 
     commands.add_parser("init-db", parents=[common], help="create the tables and seed an empty database")
+
+    end = commands.add_parser("end-chat", parents=[common], help="end a chat and deliver its transcript")
+    end.add_argument("chat_id", type=positive_int, metavar="ID")
+    _add_format(end, ("text", "json"))
+
+    transcript = commands.add_parser(
+        "transcript", parents=[common], help="print a transcript as the configured client receives it"
+    )
+    transcript.add_argument("chat_id", type=positive_int, metavar="ID")
+
+    deliveries = commands.add_parser("deliveries", parents=[common], help="the transcript deliveries")
+    deliveries.add_argument("--retry", action="store_true", help="first retry the pending and failed ones")
+    _add_format(deliveries, ("table", "json"))
     return parser
 
 
@@ -83,9 +90,7 @@ def parse_when(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     if value.tzinfo is not None:
         raise argparse.ArgumentTypeError(f"'{text}' has a time zone; give UTC times without one")
     return value

@@ -90,9 +90,7 @@ def test_keyset_pages_cover_every_chat_once_in_order(database: Database) -> None
 
 def test_filters_and_paging_combine(database: Database) -> None:
     first = list_chats(database.unit_of_work(), ChatFilter(status=ChatStatus.ENDED), limit=2)
-    rest = list_chats(
-        database.unit_of_work(), ChatFilter(status=ChatStatus.ENDED), limit=2, after=first.next_cursor
-    )
+    rest = list_chats(database.unit_of_work(), ChatFilter(status=ChatStatus.ENDED), limit=2, after=first.next_cursor)
 
     assert [c.chat_id for c in first.chats] + [c.chat_id for c in rest.chats] == [3, 1, 4]
     assert rest.next_cursor is None

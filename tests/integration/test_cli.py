@@ -23,9 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_performance_prints_the_seed_figures_as_a_table(
-    capsys: pytest.CaptureFixture[str], database_url: str
-) -> None:
+def test_performance_prints_the_seed_figures_as_a_table(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
     code, out, err = run(capsys, "--database-url", database_url, "performance")
 
     assert (code, err) == (0, "")
@@ -36,9 +34,7 @@ def test_performance_prints_the_seed_figures_as_a_table(
     assert lines[4].split() == ["3", "Test", "User", "3", "2", "0", "6m", "30s", "6m", "30s"]
 
 
-def test_performance_json_has_exactly_the_agreed_keys(
-    capsys: pytest.CaptureFixture[str], database_url: str
-) -> None:
+def test_performance_json_has_exactly_the_agreed_keys(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
     code, out, _ = run(capsys, "performance", "--database-url", database_url, "--format", "json")
 
     assert code == 0
@@ -93,9 +89,7 @@ def test_performance_csv_honours_the_time_window(capsys: pytest.CaptureFixture[s
     ]
 
 
-def test_chats_json_lists_the_agreed_keys_with_filters(
-    capsys: pytest.CaptureFixture[str], database_url: str
-) -> None:
+def test_chats_json_lists_the_agreed_keys_with_filters(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
     code, out, _ = run(
         capsys,
         "--database-url",
@@ -196,9 +190,7 @@ def test_the_module_runs_from_any_folder_without_importing_qt(tmp_path: Path) ->
         "except SystemExit as e:\n    assert e.code == 0, e.code\n"
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'the CLI imported Qt'\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
 
     assert result.returncode == 0, result.stderr
     assert "Test User 3" in result.stdout

@@ -1,0 +1,77 @@
+"""Absolutely Class Airlines: each transcript becomes the next numbered text file in the customer's folder."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from integrations.base import DeliveryFailed, DeliveryReceipt, IntegrationConfigError
+from integrations.config_values import required_string, warn_about_unknown_keys
+from integrations.customer_folders import customer_folder_name
+from integrations.numbered_files import TEMPORARY_FILE_PREFIX, write_next_numbered_file
+from integrations.transcript import Transcript
+
+logger = logging.getLogger(__name__)
+
+CLIENT = "absolutely_class_airlines"
+_OUTPUT_FOLDER_KEY = "output_folder"
+
+
+class AbsolutelyClassAirlinesIntegration:
+    client: str = CLIENT
+
+    def __init__(self, output_folder: Path) -> None:
+        self.output_folder = output_folder.expanduser().absolute()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(output_folder={str(self.output_folder)!r})"
+
+    def render(self, transcript: Transcript) -> str:
+        if transcript.handling_seconds is None:  # a preview of a chat still in progress
+            return transcript.text
+        return f"{transcript.text}\nThis chat took {transcript.handling_seconds} seconds to handle."
+
+    def deliver(self, transcript: Transcript) -> DeliveryReceipt:
+        customer_folder = self.output_folder / customer_folder_name(transcript.customer_name)
+        content = self.render(transcript).encode("utf-8")
+        try:
+            path = write_next_numbered_file(customer_folder, content)
+        except OSError as exc:
+            logger.warning("Could not save chat %s in %s: %s", transcript.chat_id, customer_folder, exc)
+            raise DeliveryFailed(
+                f"Could not save the transcript of chat {transcript.chat_id} in {customer_folder}: {_reason(exc)}."
+            ) from exc
+        logger.info("Saved chat %s as %s", transcript.chat_id, path)
+        return DeliveryReceipt(path=str(path))
+
+    def describe(self) -> str:
+        return f"Absolutely Class Airlines folder · {self.output_folder}"
+
+
+def from_config(section: Mapping[str, object], environ: Mapping[str, str]) -> AbsolutelyClassAirlinesIntegration:
+    """Validate the section and make sure the output folder exists and can be written to."""
+    warn_about_unknown_keys(section, {_OUTPUT_FOLDER_KEY}, CLIENT)
+    integration = AbsolutelyClassAirlinesIntegration(Path(required_string(section, _OUTPUT_FOLDER_KEY)))
+    _ensure_writable_folder(integration.output_folder)
+    return integration
+
+
+def _ensure_writable_folder(folder: Path) -> None:
+    # A real write rather than os.access: access() says yes to root and knows nothing of read-only mounts.
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"{folder} exists and is not a folder") from exc
+    except OSError as exc:
+        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot create {folder}: {_reason(exc)}") from exc
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=f"{TEMPORARY_FILE_PREFIX}write-check-"):
+            pass
+    except OSError as exc:
+        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot write to {folder}: {_reason(exc)}") from exc
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).rstrip(".").lower()

@@ -1,0 +1,54 @@
+"""What every client integration offers, what it returns and how it fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from integrations.transcript import Transcript
+
+
+@dataclass(frozen=True)
+class DeliveryReceipt:
+    path: str | None = None  # folder clients: absolute path of the written file
+    http_status: int | None = None  # API clients
+    response: str | None = None  # API clients: response body text
+
+
+class DeliveryFailed(Exception):
+    """A transcript did not reach the client; str(exc) is one sentence a manager can read."""
+
+    def __init__(self, message: str, *, http_status: int | None = None, response: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.response = response
+
+
+class IntegrationConfigError(Exception):
+    """The integration's configuration section is wrong; .key names the offending setting."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+@runtime_checkable
+class TranscriptIntegration(Protocol):
+    client: str  # registry name, e.g. "savage_rentals"
+
+    def render(self, transcript: Transcript) -> str:
+        """Exactly the content this client receives."""
+        ...
+
+    def deliver(self, transcript: Transcript) -> DeliveryReceipt:
+        """Send the rendered transcript; raises DeliveryFailed on any failure."""
+        ...
+
+    def describe(self) -> str:
+        """One short line for a status bar, without secrets."""
+        ...

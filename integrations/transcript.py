@@ -1,0 +1,83 @@
+"""A chat transcript as plain values, and its text in the Savage Rentals format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# strftime's %b follows LC_TIME, which Qt sets from the user's locale; transcripts must read "Sep" everywhere.
+_ENGLISH_MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_ONE_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    sent_at: datetime  # naive UTC
+    from_agent: bool  # True when an agent wrote the message
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    chat_id: int
+    customer_name: str
+    handle_start: datetime
+    handle_end: datetime | None  # None while the chat is still in progress
+    handling_seconds: int | None  # None when handle_end is None
+    text: str
+
+
+def whole_seconds_between(start: datetime, end: datetime) -> int:
+    """Whole seconds from start to end, rounded down; exact for any span, including spans over a day."""
+    return (end - start) // _ONE_SECOND
+
+
+def format_transcript(handle_start: datetime, lines: Sequence[TranscriptLine]) -> str:
+    """The transcript text: a header, an empty line, then one line per message in the given order."""
+    header = f"Chat on {_day_month_year(handle_start)} {_hours_minutes(handle_start)}:"
+    return "\n".join([header, "", *(_format_line(line) for line in lines)])
+
+
+def build_transcript(
+    chat_id: int,
+    customer_name: str,
+    handle_start: datetime,
+    handle_end: datetime | None,
+    lines: Sequence[TranscriptLine],
+) -> Transcript:
+    handling_seconds = None if handle_end is None else whole_seconds_between(handle_start, handle_end)
+    return Transcript(
+        chat_id=chat_id,
+        customer_name=customer_name,
+        handle_start=handle_start,
+        handle_end=handle_end,
+        handling_seconds=handling_seconds,
+        text=format_transcript(handle_start, lines),
+    )
+
+
+def _format_line(line: TranscriptLine) -> str:
+    author = "Agent" if line.from_agent else "Customer"
+    return f"[{_hours_minutes(line.sent_at)}, {author}]: {line.text}"
+
+
+def _day_month_year(moment: datetime) -> str:
+    return f"{moment.day:02d} {_ENGLISH_MONTH_ABBREVIATIONS[moment.month - 1]} {moment.year:04d}"
+
+
+def _hours_minutes(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"

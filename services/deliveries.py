@@ -1,0 +1,186 @@
+"""The transcript outbox: deliver, record the outcome, retry what is pending or failed.
+
+A delivery is claimed with a conditional UPDATE before it runs, so two desktops retrying at once do
+not both deliver it; a claim older than CLAIM_LEASE (the process died mid-delivery) may be taken over.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, and_, or_, select, update
+
+from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
+from services.clock import utc_now
+from services.errors import ArthurError
+from services.models import Chat, Delivery
+from services.results import DeliveryRecord, DeliveryStatus
+from services.transcripts import load_transcript
+from services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+RESPONSE_LIMIT = 10_000
+
+
+class UnknownDelivery(ArthurError):
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(f"There is no delivery with id {delivery_id}.")
+
+
+def deliver(
+    delivery_id: int,
+    uow: UnitOfWork,
+    integration: TranscriptIntegration,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+) -> DeliveryRecord:
+    """Deliver one outbox entry unless it is delivered already or another process holds it."""
+    with uow:
+        claimed = uow.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.delivery_id == delivery_id,
+                Delivery.client == integration.client,
+                _claimable(clock()),
+            )
+            .values(
+                status=DeliveryStatus.DELIVERING.value,
+                claimed_at=clock(),
+                updated=clock(),
+                attempts=Delivery.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return _record(uow, delivery_id)
+        chat_id = uow.session.scalars(select(Delivery.chat_id).where(Delivery.delivery_id == delivery_id)).one()
+        transcript = load_transcript(uow.session, chat_id)
+        uow.commit()
+    try:
+        receipt = integration.deliver(transcript)
+    except DeliveryFailed as exc:
+        return _record_failure(delivery_id, uow, str(exc), exc.http_status, exc.response, clock())
+    except Exception as exc:  # an integration's bug must not lose the transcript or crash the app
+        log.exception("Delivery %s failed unexpectedly", delivery_id)
+        return _record_failure(delivery_id, uow, f"Unexpected error: {exc}", None, None, clock())
+    return _record_success(delivery_id, uow, receipt, clock())
+
+
+def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> DeliveryRecord:
+    with uow:
+        if uow.session.get(Delivery, delivery_id) is None:
+            raise UnknownDelivery(delivery_id)
+    return deliver(delivery_id, uow, integration)
+
+
+def retry_pending_deliveries(uow: UnitOfWork, integration: TranscriptIntegration) -> list[DeliveryRecord]:
+    """Deliver every pending or failed entry of the configured client, oldest first."""
+    with uow:
+        ids = uow.session.scalars(
+            select(Delivery.delivery_id)
+            .where(Delivery.client == integration.client, _claimable(utc_now()))
+            .order_by(Delivery.delivery_id)
+        ).all()
+    return [deliver(delivery_id, uow, integration) for delivery_id in ids]
+
+
+def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, limit: int = 500) -> list[DeliveryRecord]:
+    """Newest first."""
+    query = _record_query().order_by(Delivery.delivery_id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Delivery.status == status.value)
+    with uow:
+        return [_to_record(row) for row in uow.session.execute(query).all()]
+
+
+def _claimable(now: datetime) -> Any:
+    return or_(
+        Delivery.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value]),
+        and_(Delivery.status == DeliveryStatus.DELIVERING.value, Delivery.claimed_at < now - CLAIM_LEASE),
+    )
+
+
+def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt, now: datetime) -> DeliveryRecord:
+    return _finish(
+        delivery_id,
+        uow,
+        status=DeliveryStatus.DELIVERED.value,
+        updated=now,
+        claimed_at=None,
+        path=receipt.path,
+        http_status=receipt.http_status,
+        response=_clip(receipt.response),
+        error=None,
+    )
+
+
+def _record_failure(
+    delivery_id: int,
+    uow: UnitOfWork,
+    error: str,
+    http_status: int | None,
+    response: str | None,
+    now: datetime,
+) -> DeliveryRecord:
+    log.warning("Delivery %s failed: %s", delivery_id, error)
+    return _finish(
+        delivery_id,
+        uow,
+        status=DeliveryStatus.FAILED.value,
+        updated=now,
+        claimed_at=None,
+        http_status=http_status,
+        response=_clip(response),
+        error=error,
+    )
+
+
+def _finish(delivery_id: int, uow: UnitOfWork, **values: Any) -> DeliveryRecord:
+    with uow:
+        uow.session.execute(
+            update(Delivery)
+            .where(Delivery.delivery_id == delivery_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
+    return _record(uow, delivery_id)
+
+
+def _record(uow: UnitOfWork, delivery_id: int) -> DeliveryRecord:
+    with uow:
+        row = uow.session.execute(_record_query().where(Delivery.delivery_id == delivery_id)).one_or_none()
+        if row is None:
+            raise UnknownDelivery(delivery_id)
+        return _to_record(row)
+
+
+def _record_query() -> Any:
+    return select(Delivery, Chat.customer_name).join(Chat, Chat.chat_id == Delivery.chat_id)
+
+
+def _to_record(row: Row[Any]) -> DeliveryRecord:
+    delivery: Delivery = row[0]
+    return DeliveryRecord(
+        delivery_id=delivery.delivery_id,
+        chat_id=delivery.chat_id,
+        customer_name=row.customer_name,
+        client=delivery.client,
+        status=DeliveryStatus(delivery.status),
+        attempts=delivery.attempts,
+        created=delivery.created,
+        updated=delivery.updated,
+        path=delivery.path,
+        http_status=delivery.http_status,
+        response=delivery.response,
+        error=delivery.error,
+    )
+
+
+def _clip(text: str | None) -> str | None:
+    return text if text is None or len(text) <= RESPONSE_LIMIT else text[:RESPONSE_LIMIT] + "…"

@@ -1,0 +1,248 @@
+"""Ending chats and the transcript outbox, on real databases, real folders and a real HTTP server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import update
+
+from integrations.base import DeliveryReceipt, TranscriptIntegration
+from integrations.registry import create_integration
+from integrations.transcript import Transcript
+from services.chats import get_chat
+from services.database import Database
+from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
+from services.end_chat import close_chat_and_enqueue, end_chat
+from services.errors import ChatAlreadyEnded, ChatNotStarted, UnknownChat
+from services.models import Delivery
+from services.results import DeliveryStatus, EndChatResult
+
+JANE_TRANSCRIPT = (
+    "Chat on 29 Sep 2020 09:02:\n\n"
+    "[09:02, Customer]: Your website is giving me an error.\n"
+    "[09:04, Agent]: Sorry to hear that, what is the error?"
+)
+ENDED_AT = datetime(2020, 9, 29, 9, 12, 20, 540957)  # ten minutes after chat 2 was picked up
+
+
+def folder_client(folder: Path) -> TranscriptIntegration:
+    return create_integration("absolutely_class_airlines", {"output_folder": str(folder)}, {})
+
+
+def api_client(url: str) -> TranscriptIntegration:
+    section: dict[str, object] = {"api_url": url, "retries": 0, "timeout_seconds": 2}
+    return create_integration("savage_rentals", section, {})
+
+
+def end_jane(database: Database, integration: TranscriptIntegration) -> EndChatResult:
+    return end_chat(2, database.unit_of_work(), integration, clock=lambda: ENDED_AT)
+
+
+def files_under(folder: Path) -> list[str]:
+    """The transcripts a person sees: the numbered files, not the writer's hidden bookkeeping."""
+    if not folder.exists():
+        return []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def test_ending_a_chat_writes_the_next_file_for_the_customer(database: Database, tmp_path: Path) -> None:
+    result = end_jane(database, folder_client(tmp_path / "out"))
+
+    assert (result.status, result.client, result.error) == ("delivered", "absolutely_class_airlines", None)
+    assert result.path == str(tmp_path / "out" / "jane" / "1.txt")
+    assert Path(result.path).read_bytes() == (JANE_TRANSCRIPT + "\nThis chat took 600 seconds to handle.").encode()
+    assert get_chat(database.unit_of_work(), 2).handle_end == ENDED_AT
+    [record] = list_deliveries(database.unit_of_work())
+    assert (record.chat_id, record.status, record.attempts, record.path) == (
+        2,
+        DeliveryStatus.DELIVERED,
+        1,
+        result.path,
+    )
+
+
+def test_ending_a_chat_posts_the_transcript_to_the_api(database: Database, httpserver: HTTPServer) -> None:
+    httpserver.expect_oneshot_request(
+        "/transcripts", method="POST", json={"content": JANE_TRANSCRIPT}
+    ).respond_with_data('{"id": 7}', status=201)
+
+    result = end_jane(database, api_client(httpserver.url_for("/transcripts")))
+
+    assert (result.status, result.http_status, result.response, result.path) == (
+        "delivered",
+        201,
+        '{"id": 7}',
+        None,
+    )
+    httpserver.check_assertions()
+
+
+@pytest.mark.parametrize(("chat_id", "error"), [(1, ChatAlreadyEnded), (5, ChatNotStarted), (404, UnknownChat)])
+def test_a_refused_end_changes_nothing_and_writes_nothing(
+    database: Database, tmp_path: Path, chat_id: int, error: type[Exception]
+) -> None:
+    before = get_chat(database.unit_of_work(), chat_id) if chat_id != 404 else None
+
+    with pytest.raises(error):
+        end_chat(chat_id, database.unit_of_work(), folder_client(tmp_path / "out"))
+
+    assert files_under(tmp_path / "out") == []
+    assert list_deliveries(database.unit_of_work()) == []
+    if before is not None:
+        assert get_chat(database.unit_of_work(), chat_id) == before
+
+
+def test_ending_twice_is_refused_and_the_transcript_is_written_once(database: Database, tmp_path: Path) -> None:
+    end_jane(database, folder_client(tmp_path / "out"))
+
+    with pytest.raises(ChatAlreadyEnded):
+        end_jane(database, folder_client(tmp_path / "out"))
+
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+    assert len(list_deliveries(database.unit_of_work())) == 1
+
+
+def test_two_desktops_ending_the_same_chat_at_once_exactly_one_succeeds(database: Database, tmp_path: Path) -> None:
+    start_together = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def desktop() -> None:
+        start_together.wait()
+        try:
+            end_chat(2, database.unit_of_work(), folder_client(tmp_path / "out"))
+            outcomes.append("ended")
+        except ChatAlreadyEnded:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=desktop) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["ended", "refused", "refused", "refused"]
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+
+
+def test_a_failed_delivery_stays_queued_and_a_retry_delivers_it_once(
+    database: Database, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("overloaded", status=503)
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("stored", status=200)
+    client = api_client(httpserver.url_for("/transcripts"))
+
+    queued = end_jane(database, client)
+    [retried] = retry_pending_deliveries(database.unit_of_work(), client)
+    again = retry_pending_deliveries(database.unit_of_work(), client)
+
+    assert (queued.status, queued.http_status) == ("queued", 503)
+    assert "503" in (queued.error or "")
+    assert (retried.status, retried.attempts, retried.http_status, retried.error) == (
+        DeliveryStatus.DELIVERED,
+        2,
+        200,
+        None,
+    )
+    assert again == []
+    assert len(httpserver.log) == 2
+    assert get_chat(database.unit_of_work(), 2).handle_end == ENDED_AT
+
+
+def test_an_unwritable_folder_queues_the_transcript_until_it_can_be_written(database: Database, tmp_path: Path) -> None:
+    client = folder_client(tmp_path / "out")
+    (tmp_path / "out" / "jane").write_text("a file where the customer folder should be")
+
+    queued = end_jane(database, client)
+    (tmp_path / "out" / "jane").unlink()
+    [delivery] = list_deliveries(database.unit_of_work())
+    retried = retry_delivery(delivery.delivery_id, database.unit_of_work(), client)
+
+    assert queued.status == "queued"
+    assert delivery.status is DeliveryStatus.FAILED
+    assert retried.status is DeliveryStatus.DELIVERED
+    assert retried.path == str(tmp_path / "out" / "jane" / "1.txt")
+
+
+def test_a_delivery_interrupted_after_the_commit_is_completed_by_the_retry(database: Database, tmp_path: Path) -> None:
+    close_chat_and_enqueue(2, database.unit_of_work(), "absolutely_class_airlines", ENDED_AT)
+
+    [delivered] = retry_pending_deliveries(database.unit_of_work(), folder_client(tmp_path / "out"))
+
+    assert delivered.status is DeliveryStatus.DELIVERED
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+
+
+def test_a_process_killed_while_delivering_is_taken_over_after_its_claim_expires(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    killed_mid_delivery = (
+        "import os\n"
+        "from services.database import open_database\n"
+        "from services.end_chat import end_chat\n"
+        "class Dies:\n"
+        "    client = 'absolutely_class_airlines'\n"
+        "    def render(self, t): return t.text\n"
+        "    def describe(self): return 'dies'\n"
+        "    def deliver(self, t): os._exit(9)\n"
+        f"end_chat(2, open_database({sqlite_url!r}).unit_of_work(), Dies())\n"
+    )
+    died = subprocess.run([sys.executable, "-c", killed_mid_delivery], capture_output=True, check=False)
+    from services.database import open_database
+
+    database = open_database(sqlite_url)
+    client = folder_client(tmp_path / "out")
+    still_claimed = retry_pending_deliveries(database.unit_of_work(), client)
+    with database.unit_of_work() as uow:  # the dead process's claim is now older than its lease
+        uow.session.execute(update(Delivery).values(claimed_at=datetime(2000, 1, 1)))
+        uow.commit()
+    [taken_over] = retry_pending_deliveries(database.unit_of_work(), client)
+    database.dispose()
+
+    assert died.returncode == 9, died.stderr
+    assert still_claimed == []
+    assert (taken_over.status, taken_over.attempts) == (DeliveryStatus.DELIVERED, 2)
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+
+
+class BrokenIntegration:
+    client = "absolutely_class_airlines"
+
+    def render(self, transcript: Transcript) -> str:
+        return transcript.text
+
+    def describe(self) -> str:
+        return "broken"
+
+    def deliver(self, transcript: Transcript) -> DeliveryReceipt:
+        raise ZeroDivisionError("a bug in the integration")
+
+
+def test_an_integration_bug_is_recorded_as_a_failed_delivery(database: Database) -> None:
+    result = end_jane(database, BrokenIntegration())
+
+    assert result.status == "queued"
+    assert "a bug in the integration" in (result.error or "")
+    assert list_deliveries(database.unit_of_work(), DeliveryStatus.FAILED)[0].chat_id == 2
+
+
+def test_deliveries_for_another_client_wait_for_that_client(database: Database, tmp_path: Path) -> None:
+    close_chat_and_enqueue(2, database.unit_of_work(), "savage_rentals", ENDED_AT)
+
+    assert retry_pending_deliveries(database.unit_of_work(), folder_client(tmp_path / "out")) == []
+    assert list_deliveries(database.unit_of_work())[0].status is DeliveryStatus.PENDING
+
+
+def test_handling_time_counts_chats_longer_than_a_day(database: Database, tmp_path: Path) -> None:
+    two_days_later = datetime(2020, 10, 1, 9, 2, 25, 540957)
+
+    result = end_chat(2, database.unit_of_work(), folder_client(tmp_path / "out"), clock=lambda: two_days_later)
+
+    expected = int((two_days_later - datetime(2020, 9, 29, 9, 2, 20, 540957)) / timedelta(seconds=1))
+    assert expected == 172_805
+    assert Path(result.path or "").read_text().endswith(f"\nThis chat took {expected} seconds to handle.")
