@@ -31,11 +31,11 @@ def seed_if_empty(session: Session) -> bool:
     for model, key in ((User, "users"), (Chat, "chats"), (Message, "messages")):
         session.execute(insert(model), rows[key])
     if session.get_bind().dialect.name == "postgresql":
-        _advance_postgres_sequences(session)
+        advance_postgres_sequences(session)
     return True
 
 
-def _advance_postgres_sequences(session: Session) -> None:
+def advance_postgres_sequences(session: Session) -> None:
     """Explicit ids leave the serial sequences at 1; move them past the seeded rows."""
     for table, column in (("users", "user_id"), ("chats", "chat_id"), ("messages", "message_id")):
         session.execute(

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from arthur_desktop.cli import commands, delivery_commands
+from arthur_desktop.cli import commands, delivery_commands, generate_command
 from arthur_desktop.cli.parser import build_parser
 from services.errors import ArthurError, InvalidDatabaseUrl, InvalidTimeWindow
 
@@ -25,6 +25,7 @@ COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
     "end-chat": delivery_commands.run_end_chat,
     "transcript": delivery_commands.run_transcript,
     "deliveries": delivery_commands.run_deliveries,
+    "generate": generate_command.run_generate,
 }
 
 

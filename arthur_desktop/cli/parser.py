@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     transcript.add_argument("chat_id", type=positive_int, metavar="ID")
 
+    generate = commands.add_parser("generate", parents=[common], help="fill the database with synthetic chats")
+    generate.add_argument("--agents", type=positive_int, default=500, metavar="N", help="agents to add (500)")
+    generate.add_argument("--chats", type=positive_int, default=1_000_000, metavar="N", help="chats to add (1000000)")
+    generate.add_argument("--messages-per-chat", type=non_negative_int, default=6, metavar="N", help="(6)")
+    generate.add_argument("--seed", type=non_negative_int, default=2020, help="random seed, for repeatable data")
+    generate.add_argument("--append", action="store_true", help="add to a database that already holds chats")
+
     deliveries = commands.add_parser("deliveries", parents=[common], help="the transcript deliveries")
     deliveries.add_argument("--retry", action="store_true", help="first retry the pending and failed ones")
     _add_format(deliveries, ("table", "json"))
@@ -97,10 +104,18 @@ def parse_when(text: str) -> datetime:
 
 
 def positive_int(text: str) -> int:
+    return _whole_number(text, minimum=1)
+
+
+def non_negative_int(text: str) -> int:
+    return _whole_number(text, minimum=0)
+
+
+def _whole_number(text: str, *, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' must be 1 or more")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"'{text}' must be {minimum} or more")
     return value

@@ -201,3 +201,24 @@ def test_help_names_the_default_database_file(capsys: pytest.CaptureFixture[str]
 
     assert code == 0
     assert "arthur.db" in out.replace("\n", "")
+
+
+def test_generate_fills_a_new_database_and_refuses_one_with_chats(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    argv = ("--database-url", sqlite_url, "generate", "--agents", "3", "--chats", "40", "--messages-per-chat", "2")
+
+    first = run(capsys, *argv)
+    second = run(capsys, *argv)
+    _, out, _ = run(capsys, "--database-url", sqlite_url, "chats", "--limit", "100", "--format", "json")
+
+    assert first[0] == 0 and "Added 3 agents, 40 chats and 80 messages" in first[1]
+    assert second[0] == 1 and "--append" in second[2] and second[1] == ""
+    assert len(json.loads(out)) == 40
+
+
+@pytest.mark.parametrize("argv", [["--chats", "0"], ["--agents", "-2"], ["--messages-per-chat", "x"]])
+def test_generate_refuses_bad_sizes(capsys: pytest.CaptureFixture[str], sqlite_url: str, argv: list[str]) -> None:
+    code, out, err = run(capsys, "--database-url", sqlite_url, "generate", *argv)
+
+    assert (code, out, len(err.strip().splitlines())) == (2, "", 1)

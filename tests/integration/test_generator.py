@@ -1,0 +1,81 @@
+"""The synthetic data generator, on both engines, at a small size."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from services.chats import list_chats
+from services.database import Database, open_database
+from services.generator import DatabaseNotEmpty, GenerationPlan, generate
+from services.models import Chat, Message, User
+from services.performance import agent_performance
+from services.results import ChatFilter, ChatStatus
+
+NOW = datetime(2026, 6, 1, 12, 0)
+
+
+@pytest.fixture
+def empty_database(database_url: str) -> Database:
+    return open_database(database_url, create_and_seed=False)
+
+
+def count(database: Database, model: type) -> int:
+    with database.unit_of_work() as uow:
+        return uow.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_a_new_database_gets_tables_and_only_the_synthetic_rows(empty_database: Database) -> None:
+    summary = generate(empty_database, GenerationPlan(agents=7, chats=3_000, messages_per_chat=4), now=NOW)
+
+    assert (summary.agents, summary.chats, summary.messages) == (7, 3_000, 12_000)
+    assert (count(empty_database, User), count(empty_database, Chat), count(empty_database, Message)) == (
+        7,
+        3_000,
+        12_000,
+    )
+    empty_database.dispose()
+
+
+def test_the_chats_are_realistic(empty_database: Database) -> None:
+    generate(empty_database, GenerationPlan(agents=10, chats=4_000, messages_per_chat=6), now=NOW)
+    uow = empty_database.unit_of_work
+
+    statuses = {s: len(list_chats(uow(), ChatFilter(status=s), limit=4_000).chats) for s in ChatStatus}
+    with uow() as unit:
+        chats = unit.session.scalars(select(Chat)).all()
+        durations = [(c.handle_end - c.handle_start).total_seconds() for c in chats if c.handle_end and c.handle_start]
+        assert all(NOW - timedelta(days=366) <= c.created <= NOW for c in chats)
+        assert all(c.handle_start is None or c.handle_start >= c.created for c in chats)
+        assert len({c.customer_name for c in chats}) > 500
+    performance = agent_performance(uow())
+
+    assert statuses[ChatStatus.ENDED] > 3_800
+    assert statuses[ChatStatus.WAITING] > 0 and statuses[ChatStatus.IN_PROGRESS] > 0
+    assert min(durations) >= 5 and max(durations) > 3_600 and sorted(durations)[len(durations) // 2] < 900
+    assert sum(p.chats_handled for p in performance) == statuses[ChatStatus.ENDED]
+    empty_database.dispose()
+
+
+def test_a_database_holding_chats_is_refused_unless_appending(database: Database) -> None:
+    with pytest.raises(DatabaseNotEmpty, match="--append"):
+        generate(database, GenerationPlan(agents=2, chats=10, messages_per_chat=1), now=NOW)
+    assert count(database, Chat) == 6
+
+    generate(database, GenerationPlan(agents=2, chats=10, messages_per_chat=1), append=True, now=NOW)
+
+    assert (count(database, User), count(database, Chat), count(database, Message)) == (5, 16, 23)
+
+
+def test_appending_twice_adds_different_chats_and_new_ids_still_work(database: Database) -> None:
+    plan = GenerationPlan(agents=1, chats=50, messages_per_chat=2)
+    generate(database, plan, append=True, now=NOW)
+    generate(database, plan, append=True, now=NOW)
+
+    with database.unit_of_work() as uow:
+        created = uow.session.scalars(select(Chat.created).where(Chat.chat_id > 6).order_by(Chat.chat_id)).all()
+        uow.session.add(User(name="Hired Today"))
+        uow.session.flush()
+    assert created[:50] != created[50:]
