@@ -15,7 +15,7 @@ from services.database import Database, prepare_schema
 from services.errors import ArthurError
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
-from services.synthetic_data import ChatFactory
+from services.synthetic_data import ChatFactory, SyntheticMessage
 
 BATCH_CHATS = 20_000
 _COLUMNS = {
@@ -72,7 +72,7 @@ def generate(
         for batch_start in range(first_chat, first_chat + plan.chats, BATCH_CHATS):
             batch_end = min(batch_start + BATCH_CHATS, first_chat + plan.chats)
             chats = [factory.chat(chat_id) for chat_id in range(batch_start, batch_end)]
-            messages = []
+            messages: list[SyntheticMessage] = []
             for chat in chats:
                 messages.extend(factory.messages(chat, plan.messages_per_chat, message_id))
                 message_id += plan.messages_per_chat
