@@ -16,7 +16,6 @@ from services.results import (
     ChatStatus,
     ChatSummary,
 )
-from services.sql_time import seconds_between
 from services.unit_of_work import UnitOfWork
 
 DEFAULT_PAGE_SIZE = 200
@@ -81,7 +80,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
         Chat.created,
         Chat.handle_start,
         Chat.handle_end,
-        seconds_between(Chat.handle_start, Chat.handle_end).label("handling_seconds"),
+        Chat.handling_seconds,
         message_count.label("message_count"),
     ).outerjoin(User, User.user_id == Chat.user_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -22,11 +22,13 @@ class User(Base):
 class Chat(Base):
     __tablename__ = "chats"
     __table_args__ = (
-        # Covers the per-agent aggregates: both timestamps are read from the index alone.
-        Index("ix_chats_user_handling", "user_id", "handle_start", "handle_end"),
-        # Serves the chat list's default order (newest first) and its keyset paging.
+        # Per-agent aggregates over all time read this index alone, already in median order.
+        Index("ix_chats_agent_handling", "user_id", "handling_seconds"),
+        # Time windows (handle_end ranges) and chats in progress (handle_end IS NULL), covered.
+        Index("ix_chats_handle_end", "handle_end", "user_id", "handling_seconds"),
+        # The chat list's order (newest first) and keyset paging, overall and per agent.
         Index("ix_chats_created", "created", "chat_id"),
-        Index("ix_chats_handle_end", "handle_end"),
+        Index("ix_chats_agent_created", "user_id", "created", "chat_id"),
     )
 
     chat_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +37,9 @@ class Chat(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     handle_start: Mapped[datetime | None] = mapped_column(DateTime)
     handle_end: Mapped[datetime | None] = mapped_column(DateTime)
+    # handle_end - handle_start in seconds, stored when the chat ends, so that the performance figures over
+    # millions of chats read one indexed column instead of computing every duration on every refresh.
+    handling_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class Message(Base):

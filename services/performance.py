@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from services.errors import InvalidTimeWindow
 from services.models import Chat, User
 from services.results import AgentPerformance, TimeWindow
-from services.sql_time import seconds_between
 from services.unit_of_work import UnitOfWork
 
 _DECIMALS = 3
@@ -40,7 +39,7 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
 
 
 def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
-    seconds = seconds_between(Chat.handle_start, Chat.handle_end)
+    seconds = Chat.handling_seconds
     handled = (
         select(
             Chat.user_id,
@@ -84,11 +83,8 @@ def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
 
 
 def _handled_in(window: TimeWindow) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [
-        Chat.user_id.is_not(None),
-        Chat.handle_start.is_not(None),
-        Chat.handle_end.is_not(None),
-    ]
+    # handling_seconds is stored exactly when a chat has both handle_start and handle_end.
+    conditions: list[ColumnElement[bool]] = [Chat.user_id.is_not(None), Chat.handling_seconds.is_not(None)]
     if window.start is not None:
         conditions.append(Chat.handle_end >= window.start)
     if window.end is not None:

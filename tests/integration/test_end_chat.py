@@ -246,3 +246,14 @@ def test_handling_time_counts_chats_longer_than_a_day(database: Database, tmp_pa
     expected = int((two_days_later - datetime(2020, 9, 29, 9, 2, 20, 540957)) / timedelta(seconds=1))
     assert expected == 172_805
     assert Path(result.path or "").read_text().endswith(f"\nThis chat took {expected} seconds to handle.")
+
+
+def test_an_ended_chat_counts_in_its_agents_figures_straight_away(database: Database, tmp_path: Path) -> None:
+    from services.performance import agent_performance
+
+    end_jane(database, folder_client(tmp_path / "out"))
+
+    agent = agent_performance(database.unit_of_work())[0]
+    assert (agent.name, agent.chats_handled, agent.chats_in_progress) == ("Test User 1", 2, 0)
+    assert agent.average_handling_seconds == (300 + 600) / 2
+    assert get_chat(database.unit_of_work(), 2).handling_seconds == 600.0
