@@ -21,6 +21,7 @@ from services.deliveries import list_deliveries, retry_delivery, retry_pending_d
 from services.end_chat import close_chat_and_enqueue, end_chat
 from services.errors import ChatAlreadyEnded, ChatNotStarted, UnknownChat
 from services.models import Delivery
+from services.performance import agent_performance
 from services.results import DeliveryStatus, EndChatResult
 
 JANE_TRANSCRIPT = (
@@ -249,8 +250,6 @@ def test_handling_time_counts_chats_longer_than_a_day(database: Database, tmp_pa
 
 
 def test_an_ended_chat_counts_in_its_agents_figures_straight_away(database: Database, tmp_path: Path) -> None:
-    from services.performance import agent_performance
-
     end_jane(database, folder_client(tmp_path / "out"))
 
     agent = agent_performance(database.unit_of_work())[0]
