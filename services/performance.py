@@ -40,16 +40,18 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
 
 def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
     seconds = Chat.handling_seconds
+    agent = _agent_key(window)
     handled = (
         select(
-            Chat.user_id,
+            agent.label("user_id"),
             seconds.label("seconds"),
-            func.row_number().over(partition_by=Chat.user_id, order_by=seconds).label("position"),
-            func.count().over(partition_by=Chat.user_id).label("total"),
+            func.row_number().over(partition_by=agent, order_by=seconds).label("position"),
+            func.count().over(partition_by=agent).label("total"),
         )
         .where(_handled_in(window))
         .cte("handled")
     )
+
     middle_positions = ((handled.c.total + 1) // 2, (handled.c.total + 2) // 2)
     stats = (
         select(
@@ -80,6 +82,14 @@ def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
         .outerjoin(in_progress, in_progress.c.user_id == User.user_id)
         .order_by(User.user_id)
     )
+
+
+def _agent_key(window: TimeWindow) -> ColumnElement[int | None]:
+    """The per-agent index is already in window order, so SQLite's planner walks it even for one month
+    (reading handle_end from the table for a million rows). Partitioning a time window by an expression
+    makes it use the handle_end index instead: 140 ms rather than 2 s for a month of a 1M-chat database."""
+    windowed = window.start is not None or window.end is not None
+    return (Chat.user_id + 0) if windowed else Chat.user_id.expression
 
 
 def _handled_in(window: TimeWindow) -> ColumnElement[bool]:

@@ -1,0 +1,127 @@
+"""Benchmark scenarios: each pairs a service call with the best hand-written SQL for the same figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from integrations.registry import create_integration
+from services.chats import list_chats
+from services.clock import utc_now
+from services.database import Database
+from services.end_chat import end_chat
+from services.performance import agent_performance
+from services.results import ChatFilter, ChatStatus, TimeWindow
+from services.transcripts import chat_transcript
+
+PAGE = 200
+
+PERFORMANCE_SQL = """
+WITH handled AS (
+    SELECT user_id, handling_seconds AS s,
+           row_number() OVER (PARTITION BY user_id ORDER BY handling_seconds) AS p,
+           count(*) OVER (PARTITION BY user_id) AS n
+    FROM chats WHERE user_id IS NOT NULL AND handling_seconds IS NOT NULL {window}),
+stats AS (
+    SELECT user_id, count(*) AS handled, avg(s) AS average,
+           avg(CASE WHEN p IN ((n + 1) / 2, (n + 2) / 2) THEN s END) AS median
+    FROM handled GROUP BY user_id),
+busy AS (
+    SELECT user_id, count(*) AS in_progress FROM chats
+    WHERE handle_end IS NULL AND handle_start IS NOT NULL AND user_id IS NOT NULL GROUP BY user_id)
+SELECT u.user_id, u.name, coalesce(stats.handled, 0), coalesce(busy.in_progress, 0), stats.average, stats.median
+FROM users u LEFT JOIN stats ON stats.user_id = u.user_id LEFT JOIN busy ON busy.user_id = u.user_id
+ORDER BY u.user_id
+"""
+CHAT_PAGE_SQL = """
+SELECT c.chat_id, c.customer_name, c.user_id, u.name, c.created, c.handle_start, c.handle_end,
+       c.handling_seconds, (SELECT count(*) FROM messages m WHERE m.chat_id = c.chat_id)
+FROM chats c LEFT JOIN users u ON u.user_id = c.user_id
+{where} ORDER BY c.created DESC, c.chat_id DESC LIMIT {limit}
+"""
+TRANSCRIPT_SQL = "SELECT sent_at, user_id, text FROM messages WHERE chat_id = :chat_id ORDER BY sent_at, message_id"
+FLOOR_SQL = "SELECT user_id, count(*) FROM chats GROUP BY user_id"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    service: Callable[[], Any]
+    hand_written: Callable[[], Any] | None
+    runs: int = 5
+
+
+def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
+    uow = database.unit_of_work
+    month_ago = utc_now() - timedelta(days=30)
+    window_sql = "AND handle_end >= :start"
+    in_progress_chat, ended_chat = _sample_chats(database)
+    folder = create_integration("absolutely_class_airlines", {"output_folder": str(out_folder)}, {})
+    ending = iter(_in_progress_chats(database))
+    return [
+        Scenario(
+            "performance, all time", lambda: agent_performance(uow()), _sql(database, PERFORMANCE_SQL.format(window=""))
+        ),
+        Scenario(
+            "performance, last 30 days",
+            lambda: agent_performance(uow(), TimeWindow(month_ago)),
+            _sql(database, PERFORMANCE_SQL.format(window=window_sql), start=month_ago),
+        ),
+        Scenario("floor: one index pass (COUNT by agent)", _sql(database, FLOOR_SQL), None),
+        Scenario("chat list, first page", lambda: list_chats(uow(), limit=PAGE), _sql(database, _page_sql(""))),
+        Scenario(
+            "chat list, in progress",
+            lambda: list_chats(uow(), ChatFilter(status=ChatStatus.IN_PROGRESS), limit=PAGE),
+            _sql(database, _page_sql("WHERE c.handle_start IS NOT NULL AND c.handle_end IS NULL")),
+        ),
+        Scenario(
+            "chat list, one agent",
+            lambda: list_chats(uow(), ChatFilter(user_id=7), limit=PAGE),
+            _sql(database, _page_sql("WHERE c.user_id = 7")),
+        ),
+        Scenario(
+            "chat list, search 'murphy'",
+            lambda: list_chats(uow(), ChatFilter(search="murphy"), limit=PAGE),
+            _sql(database, _page_sql("WHERE lower(c.customer_name) LIKE '%murphy%' OR lower(u.name) LIKE '%murphy%'")),
+        ),
+        Scenario(
+            "transcript of one chat",
+            lambda: chat_transcript(ended_chat, uow(), folder),
+            _sql(database, TRANSCRIPT_SQL, chat_id=ended_chat),
+        ),
+        Scenario("end chat, folder client", lambda: end_chat(next(ending), uow(), folder), None),
+    ]
+
+
+def _page_sql(where: str) -> str:
+    return CHAT_PAGE_SQL.format(where=where, limit=PAGE)
+
+
+def _sql(database: Database, sql: str, **params: Any) -> Callable[[], Any]:
+    statement = text(sql)
+
+    def run() -> Any:
+        with database.engine.connect() as connection:
+            return connection.execute(statement, params).all()
+
+    return run
+
+
+def _sample_chats(database: Database) -> tuple[int, int]:
+    with database.engine.connect() as connection:
+        in_progress = connection.execute(text("SELECT max(chat_id) FROM chats WHERE handle_end IS NULL")).scalar()
+        ended = connection.execute(text("SELECT max(chat_id) FROM chats WHERE handle_end IS NOT NULL")).scalar()
+    return int(in_progress or 0), int(ended or 0)
+
+
+def _in_progress_chats(database: Database) -> list[int]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT chat_id FROM chats WHERE handle_start IS NOT NULL AND handle_end IS NULL LIMIT 100")
+        )
+        return [row[0] for row in rows]
