@@ -25,10 +25,10 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scenarios import Scenario, scenarios  # noqa: E402
+from scenarios import Scenario, scenarios
 
-from services.database import Database, open_database  # noqa: E402
-from services.generator import GenerationPlan, generate  # noqa: E402
+from services.database import Database, open_database
+from services.generator import GenerationPlan, generate
 
 
 def main() -> int:

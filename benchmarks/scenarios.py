@@ -60,7 +60,7 @@ def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
     uow = database.unit_of_work
     month_ago = utc_now() - timedelta(days=30)
     window_sql = "AND handle_end >= :start"
-    in_progress_chat, ended_chat = _sample_chats(database)
+    ended_chat = _last_ended_chat(database)
     folder = create_integration("absolutely_class_airlines", {"output_folder": str(out_folder)}, {})
     ending = iter(_in_progress_chats(database))
     return [
@@ -112,11 +112,10 @@ def _sql(database: Database, sql: str, **params: Any) -> Callable[[], Any]:
     return run
 
 
-def _sample_chats(database: Database) -> tuple[int, int]:
+def _last_ended_chat(database: Database) -> int:
     with database.engine.connect() as connection:
-        in_progress = connection.execute(text("SELECT max(chat_id) FROM chats WHERE handle_end IS NULL")).scalar()
         ended = connection.execute(text("SELECT max(chat_id) FROM chats WHERE handle_end IS NOT NULL")).scalar()
-    return int(in_progress or 0), int(ended or 0)
+    return int(ended or 0)
 
 
 def _in_progress_chats(database: Database) -> list[int]:
