@@ -26,7 +26,6 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenarios import Scenario, scenarios
-
 from services.database import Database, open_database
 from services.generator import GenerationPlan, generate
 

@@ -35,6 +35,7 @@ def end_chat(
     delivered = record.status is DeliveryStatus.DELIVERED
     return EndChatResult(
         chat_id=chat_id,
+        delivery_id=delivery_id,
         client=integration.client,
         status="delivered" if delivered else "queued",
         ended_at=ended_at,

@@ -117,6 +117,7 @@ class DeliveryRecord:
 @dataclass(frozen=True)
 class EndChatResult:
     chat_id: int
+    delivery_id: int
     client: str
     status: str  # "delivered", or "queued" when the delivery failed and waits for a retry
     ended_at: datetime

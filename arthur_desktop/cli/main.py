@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -51,7 +52,7 @@ def gui_main() -> int:
     return main(sys.argv[1:])
 
 
-def _open_window(args: object) -> int:
+def _open_window(args: argparse.Namespace) -> int:
     from arthur_desktop.app import run_window  # deferred: imports PySide6
 
     return run_window(args)

@@ -1,0 +1,231 @@
+"""The main window: a composition of the panels, the toolbar, the message bar and the status bar."""
+
+from __future__ import annotations
+
+import logging
+from itertools import pairwise
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStyle, QTabWidget, QVBoxLayout, QWidget
+
+from arthur_desktop.context import WindowContext
+from arthur_desktop.icons import icon
+from arthur_desktop.widgets.chat_panel import ChatPanel
+from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
+from arthur_desktop.widgets.message_bar import WARNING, MessageBar
+from arthur_desktop.widgets.performance_panel import PerformancePanel
+from arthur_desktop.widgets.status_bar import AppStatusBar
+from arthur_desktop.widgets.transcript_panel import TranscriptPanel
+from arthur_desktop.workers import TaskRunner
+from services.results import EndChatResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1280, 800)
+_SPLITTERS = ("main", "left")
+_DELIVERIES_SOURCE = "waiting-deliveries"
+
+
+class MainWindow(QMainWindow):
+    initial_load_done = Signal()  # once the tables have each loaded (or failed to) after start()
+
+    def __init__(self, context: WindowContext, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._settings = settings
+        self.runner = TaskRunner(self)
+        database, integration = context.database, context.integration
+        self.performance_panel = PerformancePanel(database, self.runner)
+        self.chat_panel = ChatPanel(database, self.runner)
+        self.deliveries_panel = DeliveriesPanel(database, integration, self.runner)
+        self.transcript_panel = TranscriptPanel(database, integration, self.runner)
+        self.message_bar = MessageBar()
+        self.status = AppStatusBar(database.display_url, integration.describe())
+        self.tabs = QTabWidget()
+        self.splitters = {name: QSplitter() for name in _SPLITTERS}
+        self.refresh_timer = QTimer(self)
+        self.save_layout_on_close = True
+        self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE}
+        self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
+        self.setStatusBar(self.status)
+        self._build_layout()
+        self._build_actions()
+        self._connect_signals()
+        self._set_focus_order()
+        self.resize(*DEFAULT_SIZE)
+
+    @property
+    def context(self) -> WindowContext:
+        return self._context
+
+    def start(self) -> None:
+        """Load every table, retry the transcripts left queued, and start the automatic refresh."""
+        self.refresh()
+        self.deliveries_panel.retry_all()
+        seconds = self._context.config.refresh_seconds
+        if seconds > 0:
+            self.refresh_timer.start(seconds * 1000)
+
+    @Slot()
+    def refresh(self) -> None:
+        self.performance_panel.refresh()
+        self.chat_panel.refresh()
+        self.deliveries_panel.refresh()
+
+    def restore_layout(self) -> None:
+        settings = self._settings
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for name, splitter in self.splitters.items():
+            state = settings.value(f"window/splitter-{name}")
+            if state is not None:
+                splitter.restoreState(state)
+        self.performance_panel.restore_settings(settings)
+
+    def save_layout(self) -> None:
+        settings = self._settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        for name, splitter in self.splitters.items():
+            settings.setValue(f"window/splitter-{name}", splitter.saveState())
+        self.performance_panel.save_settings(settings)
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.refresh_timer.stop()
+        if self.save_layout_on_close:
+            self.save_layout()
+        self.runner.wait_for_done()
+        super().closeEvent(event)
+
+    def _build_layout(self) -> None:
+        self.tabs.addTab(self.chat_panel, "Chats")
+        self.tabs.addTab(self.deliveries_panel, "Deliveries")
+        left, main = self.splitters["left"], self.splitters["main"]
+        left.setOrientation(Qt.Orientation.Vertical)
+        left.addWidget(self.performance_panel)
+        left.addWidget(self.tabs)
+        left.setSizes([260, 440])
+        main.addWidget(left)
+        main.addWidget(self.transcript_panel)
+        main.setSizes([740, 520])
+        for splitter in (left, main):
+            splitter.setChildrenCollapsible(False)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(10, 8, 10, 4)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(main, 1)
+        self.setCentralWidget(central)
+
+    def _build_actions(self) -> None:
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.refresh_action = QAction(icon("refresh", QStyle.StandardPixmap.SP_BrowserReload), "Refresh", self)
+        self.refresh_action.setShortcuts(_refresh_shortcuts())
+        self.refresh_action.setToolTip("Reload every table (F5)")
+        self.retry_action = QAction(icon("send", QStyle.StandardPixmap.SP_ArrowForward), "Retry deliveries", self)
+        self.retry_action.setToolTip("Send every pending or failed transcript again")
+        self.find_action = QAction("Find chat", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        toolbar.addAction(self.refresh_action)
+        toolbar.addAction(self.retry_action)
+        self.addAction(self.find_action)
+
+    def _connect_signals(self) -> None:
+        self.refresh_action.triggered.connect(self.refresh)
+        self.retry_action.triggered.connect(self.deliveries_panel.retry_all)
+        self.find_action.triggered.connect(self._focus_search)
+        self.refresh_timer.timeout.connect(self._refresh_automatically)
+        self.runner.busy_changed.connect(self.status.set_busy)
+        self.chat_panel.chat_selected.connect(self.transcript_panel.show_chat)
+        self.transcript_panel.chat_ended.connect(self._chat_ended)
+        self.transcript_panel.end_refused.connect(self._end_refused)
+        self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
+        self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
+        self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
+        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel):
+            panel.loaded.connect(self._panel_loaded)
+            panel.load_failed.connect(self._panel_failed)
+
+    def _set_focus_order(self) -> None:
+        chain = (
+            self.performance_panel.date_filter.preset_box,
+            self.performance_panel.table,
+            self.chat_panel.status_box,
+            self.chat_panel.search_box,
+            self.chat_panel.table,
+            self.transcript_panel.view,
+            self.transcript_panel.end_chat_button,
+        )
+        for first, second in pairwise(chain):
+            self.setTabOrder(first, second)
+
+    @Slot()
+    def _refresh_automatically(self) -> None:
+        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel)
+        if not any(self.runner.is_running(panel.SOURCE) for panel in panels):
+            self.refresh()
+
+    @Slot()
+    def _focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.chat_panel)
+        self.chat_panel.search_box.setFocus()
+        self.chat_panel.search_box.selectAll()
+
+    @Slot(str)
+    def _panel_loaded(self, source: str) -> None:
+        self.message_bar.clear_message(source)
+        self.status.mark_updated()
+        self._initial_load_step(source)
+
+    @Slot(str, str)
+    def _panel_failed(self, source: str, message: str) -> None:
+        self.message_bar.show_message(source, message)
+        self._initial_load_step(source)
+
+    def _initial_load_step(self, source: str) -> None:
+        if source in self._waiting_for:
+            self._waiting_for.discard(source)
+            if not self._waiting_for:
+                self.initial_load_done.emit()
+
+    @Slot(object)
+    def _chat_ended(self, result: EndChatResult) -> None:
+        where = result.path or (f"HTTP {result.http_status}" if result.http_status else "the client")
+        if result.status == "delivered":
+            self.status.say(f"Chat {result.chat_id} ended; transcript delivered to {where}.")
+        else:
+            self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
+        self.refresh()
+
+    @Slot(str)
+    def _end_refused(self, message: str) -> None:
+        self.status.say(message)
+        self.refresh()
+
+    @Slot(int)
+    def _show_waiting_deliveries(self, waiting: int) -> None:
+        self.tabs.setTabText(1, f"Deliveries ({waiting})" if waiting else "Deliveries")
+        if not waiting:
+            self.message_bar.clear_message("retry")
+        if waiting:
+            noun = "transcript is" if waiting == 1 else "transcripts are"
+            text = f"{waiting} {noun} waiting to be delivered; see Deliveries, then Retry."
+            self.message_bar.show_message(_DELIVERIES_SOURCE, text, WARNING)
+        else:
+            self.message_bar.clear_message(_DELIVERIES_SOURCE)
+
+    @Slot(str)
+    def _show_retry_failure(self, message: str) -> None:
+        self.message_bar.show_message("retry", message)
+
+
+def _refresh_shortcuts() -> list[QKeySequence]:
+    """F5 everywhere, plus the platform's own Refresh key where that is something else (Ctrl+R on macOS)."""
+    shortcuts = [QKeySequence(Qt.Key.Key_F5)]
+    shortcuts += [key for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh) if key not in shortcuts]
+    return shortcuts

@@ -1,0 +1,64 @@
+"""The transcript outbox: one row per delivery, newest first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
+from services.formatting import NO_VALUE, format_timestamp
+from services.results import DeliveryRecord, DeliveryStatus
+
+STATUS_LABELS = {
+    DeliveryStatus.PENDING: "Pending",
+    DeliveryStatus.DELIVERING: "Delivering",
+    DeliveryStatus.DELIVERED: "Delivered",
+    DeliveryStatus.FAILED: "Failed",
+}
+STATUS_COLOURS = {
+    DeliveryStatus.PENDING: "#b45309",
+    DeliveryStatus.DELIVERING: "#1d4ed8",
+    DeliveryStatus.DELIVERED: "#15803d",
+    DeliveryStatus.FAILED: "#b91c1c",
+}
+STATUS_COLUMN = 3
+
+
+def delivery_outcome(record: DeliveryRecord) -> str:
+    """Where the transcript went, or why it did not."""
+    if record.error:
+        return record.error
+    if record.path:
+        return record.path
+    if record.http_status is not None:
+        return f"HTTP {record.http_status}"
+    return NO_VALUE
+
+
+COLUMNS: tuple[Column[DeliveryRecord], ...] = (
+    Column("ID", lambda d: str(d.delivery_id), lambda d: d.delivery_id, numeric=True),
+    Column("Chat", lambda d: str(d.chat_id), lambda d: d.chat_id, numeric=True),
+    Column("Customer", lambda d: d.customer_name, lambda d: text_sort(d.customer_name)),
+    Column(
+        "Status",
+        lambda d: STATUS_LABELS[d.status],
+        lambda d: d.status.value,
+        colour=lambda d: STATUS_COLOURS[d.status],
+    ),
+    Column("Attempts", lambda d: str(d.attempts), lambda d: d.attempts, numeric=True),
+    Column("Updated", lambda d: format_timestamp(d.updated), lambda d: d.updated.isoformat()),
+    Column(
+        "Outcome",
+        delivery_outcome,
+        lambda d: text_sort(delivery_outcome(d)),
+        tooltip=delivery_outcome,
+    ),
+)
+
+
+class DeliveryModel(RecordTableModel[DeliveryRecord]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent=parent, key=lambda record: record.delivery_id)
+
+
+def needs_retry(record: DeliveryRecord) -> bool:
+    return record.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

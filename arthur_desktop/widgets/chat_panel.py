@@ -1,0 +1,137 @@
+"""The chat list: filter by status, search customer and agent, newest first, paged as it scrolls."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
+
+from arthur_desktop.messages import error_message
+from arthur_desktop.models.chat_model import ChatModel
+from arthur_desktop.widgets.panel_header import panel_header
+from arthur_desktop.widgets.record_table import RecordTable
+from arthur_desktop.workers import TaskRunner
+from services.chats import DEFAULT_PAGE_SIZE, list_chats
+from services.database import Database
+from services.results import ChatCursor, ChatFilter, ChatPage, ChatStatus, ChatSummary
+
+log = logging.getLogger(__name__)
+
+_SEARCH_DELAY_MS = 300
+_ALL_STATUSES = "All statuses"
+_COLUMN_SAMPLES = {0: "000000", 2: "Agent name here", 3: "In progress", 4: "0000-00-00 00:00", 5: "00d 00h 00m"}
+
+
+class ChatPanel(QWidget):
+    chat_selected = Signal(object)  # the selected ChatSummary (again when its data changes), or None
+    SOURCE = "chats"
+    loaded = Signal(str)  # SOURCE
+    load_failed = Signal(str, str)  # SOURCE, the message
+
+    def __init__(
+        self,
+        database: Database,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._runner = runner
+        self._page_size = page_size
+        self.model = ChatModel(self)
+        self.status_box = self._status_box()
+        self.search_box = self._search_box()
+        self.table = RecordTable(self.model, "chatList", self)
+        self._configure_table()
+        self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(panel_header(None, self.status_box, self.search_box))
+        layout.addWidget(self.table)
+        self._connect_signals()
+
+    def chat_filter(self) -> ChatFilter:
+        status = self.status_box.currentData()  # Qt hands an enum stored as item data back as its str value
+        return ChatFilter(
+            status=None if status is None else ChatStatus(status),
+            search=self.search_box.text().strip() or None,
+        )
+
+    def selected_chat(self) -> ChatSummary | None:
+        chat = self.table.current_record()
+        return chat if isinstance(chat, ChatSummary) else None
+
+    def select_chat(self, chat_id: int) -> bool:
+        return self.table.select_key(chat_id)
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the first page, or as many rows as are loaded, so the scroll position survives."""
+        database, chat_filter = self._database, self.chat_filter()
+        limit = max(self._page_size, self.model.rowCount())
+        self._runner.start(
+            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit),
+            self._show_page,
+            self._show_failure,
+            key=self.SOURCE,
+        )
+
+    def _status_box(self) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName("chatStatusFilter")
+        box.addItem(_ALL_STATUSES, None)
+        for status in ChatStatus:
+            box.addItem(status.label, status.value)
+        return box
+
+    def _search_box(self) -> QLineEdit:
+        box = QLineEdit(self)
+        box.setObjectName("chatSearch")
+        box.setPlaceholderText("Search customer or agent")
+        box.setClearButtonEnabled(True)
+        box.setMinimumWidth(200)
+        return box
+
+    def _configure_table(self) -> None:
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: newest first
+        self.table.fit_columns(_COLUMN_SAMPLES, stretch=1)
+
+    def _connect_signals(self) -> None:
+        self.status_box.currentIndexChanged.connect(self.refresh)
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.returnPressed.connect(self.refresh)
+        self._search_timer.timeout.connect(self.refresh)
+        self.model.more_wanted.connect(self._load_more)
+        self.table.current_record_changed.connect(self.chat_selected)
+
+    @Slot(object)
+    def _load_more(self, cursor: ChatCursor) -> None:
+        database, chat_filter, limit = self._database, self.chat_filter(), self._page_size
+        self._runner.start(
+            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor),
+            self._append_page,
+            self._show_more_failure,
+            key=f"{self.SOURCE}-more",
+        )
+
+    @Slot(object)
+    def _show_page(self, page: ChatPage) -> None:
+        self._runner.cancel(f"{self.SOURCE}-more")  # a page after the old first page no longer fits
+        self.model.set_page(page)
+        self.loaded.emit(self.SOURCE)
+
+    @Slot(object)
+    def _append_page(self, page: ChatPage) -> None:
+        self.model.append_page(page)
+
+    @Slot(object)
+    def _show_failure(self, error: object) -> None:
+        self.load_failed.emit(self.SOURCE, f"The chat list could not be loaded: {error_message(error)}")
+
+    @Slot(object)
+    def _show_more_failure(self, error: object) -> None:
+        self.model.fetch_failed()
+        self._show_failure(error)

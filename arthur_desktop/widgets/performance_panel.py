@@ -1,0 +1,74 @@
+"""Agent performance for the chosen period, loaded off the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
+
+from arthur_desktop.messages import error_message
+from arthur_desktop.models.performance_model import PerformanceModel
+from arthur_desktop.widgets.date_range_filter import DateRangeFilter
+from arthur_desktop.widgets.panel_header import panel_header
+from arthur_desktop.widgets.record_table import RecordTable
+from arthur_desktop.workers import TaskRunner
+from services.database import Database
+from services.performance import agent_performance
+from services.results import AgentPerformance, TimeWindow
+
+log = logging.getLogger(__name__)
+
+_PRESET_SETTING = "performance/preset"
+
+
+class PerformancePanel(QWidget):
+    SOURCE = "performance"
+    loaded = Signal(str)  # SOURCE
+    load_failed = Signal(str, str)  # SOURCE, the message
+
+    def __init__(self, database: Database, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._runner = runner
+        self.model = PerformanceModel(self)
+        self.date_filter = DateRangeFilter(self)
+        self.table = RecordTable(self.model, "performanceTable", self)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self._fit_columns()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(panel_header("Agent performance", self.date_filter))
+        layout.addWidget(self.table)
+        self.date_filter.window_changed.connect(self.refresh)
+
+    @Slot()
+    def refresh(self) -> None:
+        database, window = self._database, self.date_filter.time_window()
+        self._runner.start(lambda: _load(database, window), self._show_rows, self._show_failure, key=self.SOURCE)
+
+    def restore_settings(self, settings: QSettings) -> None:
+        self.date_filter.set_preset(str(settings.value(_PRESET_SETTING, self.date_filter.preset())))
+
+    def save_settings(self, settings: QSettings) -> None:
+        settings.setValue(_PRESET_SETTING, self.date_filter.preset())
+
+    @Slot(object)
+    def _show_rows(self, rows: list[AgentPerformance]) -> None:
+        self.model.set_rows(rows)
+        self.loaded.emit(self.SOURCE)
+
+    @Slot(object)
+    def _show_failure(self, error: object) -> None:
+        self.load_failed.emit(self.SOURCE, f"Agent performance could not be loaded: {error_message(error)}")
+
+    def _fit_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _load(database: Database, window: TimeWindow | None) -> list[AgentPerformance]:
+    return agent_performance(database.unit_of_work(), window)

@@ -1,0 +1,117 @@
+"""A table view over a RecordTableModel that sorts by value and keeps selection and scroll across reloads."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel, sorting_proxy
+
+_CELL_PADDING = 24
+
+
+class RecordTable(QTableView):
+    """Emits current_record_changed(row or None) when the selected row, or its data, changes."""
+
+    current_record_changed = Signal(object)
+
+    def __init__(
+        self,
+        model: RecordTableModel[Any],
+        object_name: str,
+        parent: QWidget | None = None,
+        *,
+        proxy: QSortFilterProxyModel | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.source_model = model
+        self.proxy = proxy or sorting_proxy(model, self)
+        self.setModel(self.proxy)
+        self._configure_look()
+        self._saved_key: Hashable | None = None
+        self._saved_scroll = 0
+        self._restoring = False
+        self._last_emitted: object | None = None
+        self.proxy.modelAboutToBeReset.connect(self._remember_state)
+        self.proxy.modelReset.connect(self._restore_state)
+        self.proxy.dataChanged.connect(self._announce_if_changed)
+        self.proxy.layoutChanged.connect(self._announce_if_changed)
+        self.selectionModel().selectionChanged.connect(self._announce_if_changed)
+
+    def current_record(self) -> object | None:
+        rows = self.selectionModel().selectedRows()
+        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
+
+    def current_key(self) -> Hashable | None:
+        rows = self.selectionModel().selectedRows()
+        key: Hashable | None = rows[0].data(KEY_ROLE) if rows else None
+        return key
+
+    def select_key(self, key: Hashable | None, *, scroll: bool = True) -> bool:
+        """Select the row with this key; False (and no selection) when it is not loaded."""
+        source_row = None if key is None else self.source_model.row_for_key(key)
+        if source_row is None:
+            self.selectionModel().clearSelection()
+            return False
+        index = self.proxy.mapFromSource(self.source_model.index(source_row, 0))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.selectionModel().setCurrentIndex(index, flags)
+        if scroll:
+            self.scrollTo(index)
+        return index.isValid()
+
+    def fit_columns(self, samples: dict[int, str], *, stretch: int) -> None:
+        """Fixed widths that fit a sample value (or the header), so columns stay put while rows load."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, sample in samples.items():
+            width = self.fontMetrics().horizontalAdvance(sample) + _CELL_PADDING
+            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def _configure_look(self) -> None:
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+
+    @Slot()
+    def _remember_state(self) -> None:
+        self._saved_key = self.current_key()
+        self._saved_scroll = self.verticalScrollBar().value()
+        self._restoring = True
+
+    @Slot()
+    def _restore_state(self) -> None:
+        try:
+            if self._saved_key is not None:
+                self.select_key(self._saved_key, scroll=False)
+            self.updateGeometries()
+            self.verticalScrollBar().setValue(self._saved_scroll)
+        finally:
+            self._restoring = False
+        self._announce_if_changed()
+
+    @Slot()
+    def _announce_if_changed(self, *_args: object) -> None:
+        if self._restoring:
+            return
+        record = self.current_record()
+        if record != self._last_emitted:
+            self._last_emitted = record
+            self.current_record_changed.emit(record)

@@ -1,0 +1,221 @@
+"""The selected chat's transcript as the client will receive it, and the End chat button."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from arthur_desktop.messages import error_message
+from arthur_desktop.widgets.end_chat_result import EndChatResultBox
+from arthur_desktop.widgets.panel_header import panel_header
+from arthur_desktop.workers import TaskRunner
+from integrations.base import TranscriptIntegration
+from services import deliveries
+from services.database import Database
+from services.end_chat import chat_transcript, end_chat
+from services.errors import ChatNotStarted
+from services.formatting import NO_VALUE
+from services.results import ChatStatus, ChatSummary, DeliveryRecord, EndChatResult
+
+log = logging.getLogger(__name__)
+
+NO_SELECTION = "Select a chat to see its transcript."
+WAITING = "Waiting for an agent — no transcript yet."
+LOADING = "Loading the transcript…"
+
+
+class TranscriptPanel(QWidget):
+    chat_ended = Signal(object)  # EndChatResult
+    end_refused = Signal(str)
+    delivery_retried = Signal(object)  # DeliveryRecord
+
+    def __init__(
+        self,
+        database: Database,
+        integration: TranscriptIntegration,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._database = database
+        self._integration = integration
+        self._runner = runner
+        self._chat: ChatSummary | None = None
+        self._ending = False
+        self.caption = QLabel(self)
+        self.caption.setObjectName("transcriptCaption")
+        self.view = self._transcript_view()
+        self.end_chat_button = QPushButton("End chat", self)
+        self.end_chat_button.setObjectName("endChatButton")
+        self.end_chat_button.setToolTip("End the selected chat and send its transcript to the client")
+        self.busy_indicator = QProgressBar(self)
+        self.busy_indicator.setObjectName("endChatBusy")
+        self.busy_indicator.setRange(0, 0)
+        self.busy_indicator.setMaximumWidth(160)
+        self.busy_label = QLabel("Ending chat…", self)
+        self.result_box = EndChatResultBox(self)
+        self._build_layout()
+        self._set_busy(False)
+        self.show_chat(None)
+        self.end_chat_button.clicked.connect(self.end_selected_chat)
+        self.result_box.retry_requested.connect(self.retry_delivery)
+
+    @property
+    def chat(self) -> ChatSummary | None:
+        return self._chat
+
+    @Slot(object)
+    def show_chat(self, chat: ChatSummary | None) -> None:
+        """Show this chat; the same chat with changed data reloads its transcript but keeps the result."""
+        if chat is not None and chat == self._chat:
+            return
+        same_chat = chat is not None and self._chat is not None and chat.chat_id == self._chat.chat_id
+        self._chat = chat
+        if not same_chat and not self._ending:
+            self.result_box.clear()
+        self._update_caption()
+        self._update_button()
+        self._load_transcript(keep_text=same_chat)
+
+    @Slot()
+    def end_selected_chat(self) -> None:
+        chat = self._chat
+        if chat is None or not self._can_end(chat) or not self._confirm_end(chat):
+            return
+        database, integration, chat_id = self._database, self._integration, chat.chat_id
+        self._set_busy(True)
+        self._runner.start(
+            lambda: end_chat(chat_id, database.unit_of_work(), integration),
+            self._show_end_result,
+            self._show_end_refusal,
+            key="end-chat",
+        )
+
+    @Slot(int)
+    def retry_delivery(self, delivery_id: int) -> None:
+        database, integration = self._database, self._integration
+        self._runner.start(
+            lambda: deliveries.retry_delivery(delivery_id, database.unit_of_work(), integration),
+            self._show_retried,
+            self._show_retry_failure,
+            key="retry-chat-delivery",
+        )
+
+    def _transcript_view(self) -> QPlainTextEdit:
+        view = QPlainTextEdit(self)
+        view.setObjectName("transcriptView")
+        view.setReadOnly(True)
+        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        return view
+
+    def _build_layout(self) -> None:
+        actions = QHBoxLayout()
+        actions.addWidget(self.busy_indicator)
+        actions.addWidget(self.busy_label)
+        actions.addStretch(1)
+        actions.addWidget(self.end_chat_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(panel_header("Transcript", self.caption))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.result_box)
+        layout.addLayout(actions)
+
+    def _confirm_end(self, chat: ChatSummary) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "End chat",
+            f"End chat {chat.chat_id} with {chat.customer_name}?\n\n"
+            f"The transcript will be sent to {self._integration.describe()}.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _can_end(self, chat: ChatSummary | None) -> bool:
+        return chat is not None and chat.status is ChatStatus.IN_PROGRESS and not self._ending
+
+    def _set_busy(self, busy: bool) -> None:
+        self._ending = busy
+        self.busy_indicator.setVisible(busy)
+        self.busy_label.setVisible(busy)
+        self._update_button()
+
+    def _update_button(self) -> None:
+        self.end_chat_button.setEnabled(self._can_end(self._chat))
+
+    def _update_caption(self) -> None:
+        chat = self._chat
+        if chat is None:
+            self.caption.clear()
+            return
+        agent = chat.agent_name or NO_VALUE
+        self.caption.setText(f"Chat {chat.chat_id} · {chat.customer_name} · {chat.status.label} · {agent}")
+
+    def _load_transcript(self, *, keep_text: bool) -> None:
+        chat = self._chat
+        self._runner.cancel("transcript")
+        if chat is None or chat.status is ChatStatus.WAITING:
+            self._show_placeholder(NO_SELECTION if chat is None else WAITING)
+            return
+        self._show_placeholder(LOADING, keep_text=keep_text)
+        database, integration, chat_id = self._database, self._integration, chat.chat_id
+        self._runner.start(
+            lambda: chat_transcript(chat_id, database.unit_of_work(), integration),
+            self._show_transcript,
+            self._show_transcript_failure,
+            key="transcript",
+        )
+
+    def _show_placeholder(self, text: str, *, keep_text: bool = False) -> None:
+        if not keep_text:
+            self.view.clear()
+        self.view.setPlaceholderText(text)
+
+    @Slot(object)
+    def _show_transcript(self, text: str) -> None:
+        if self.view.toPlainText() != text:
+            self.view.setPlainText(text)
+
+    @Slot(object)
+    def _show_transcript_failure(self, error: object) -> None:
+        self.view.clear()
+        self.view.setPlaceholderText(WAITING if isinstance(error, ChatNotStarted) else error_message(error))
+
+    @Slot(object)
+    def _show_end_result(self, result: EndChatResult) -> None:
+        self._set_busy(False)
+        self.result_box.show_end_result(result)
+        if self._chat is not None and self._chat.chat_id == result.chat_id:
+            self.show_chat(replace(self._chat, status=ChatStatus.ENDED, handle_end=result.ended_at))
+        self.chat_ended.emit(result)
+
+    @Slot(object)
+    def _show_end_refusal(self, error: object) -> None:
+        self._set_busy(False)
+        message = error_message(error)
+        self.result_box.show_refusal(message)
+        self.end_refused.emit(message)
+
+    @Slot(object)
+    def _show_retried(self, record: DeliveryRecord) -> None:
+        self.result_box.show_delivery(record)
+        self.delivery_retried.emit(record)
+
+    @Slot(object)
+    def _show_retry_failure(self, error: object) -> None:
+        self.result_box.show_refusal(error_message(error))

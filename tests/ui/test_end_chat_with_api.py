@@ -1,0 +1,205 @@
+"""Ending a chat with the Savage Rentals client against a real local HTTP server: answers, failures, slowness."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from pytest_httpserver import HTTPServer
+from pytestqt.qtbot import QtBot
+from werkzeug import Request, Response
+
+from arthur_desktop.main_window import MainWindow
+from arthur_desktop.models.delivery_model import DeliveryModel
+from services.config import load_config
+from services.database import open_database
+from services.end_chat import end_chat
+from services.results import DeliveryStatus
+from window_helpers import OpenWindow, wait_until_idle
+
+SLOW_SECONDS = 3
+
+
+def start_ending_chat_2(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.chat_panel.select_chat(2)
+    wait_until_idle(qtbot, window)
+    window.transcript_panel.end_chat_button.click()
+
+
+def end_chat_2(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
+    with qtbot.waitSignal(window.transcript_panel.chat_ended, timeout=timeout):
+        start_ending_chat_2(qtbot, window)
+    wait_until_idle(qtbot, window, timeout)
+
+
+def slow_handler(gate: threading.Event) -> Callable[[Request], Response]:
+    def answer_late(_request: Request) -> Response:
+        gate.wait(SLOW_SECONDS)
+        return Response('{"stored": true}', status=200, content_type="application/json")
+
+    return answer_late
+
+
+def statuses(model: DeliveryModel) -> list[DeliveryStatus]:
+    return [record.status for record in model.rows]
+
+
+def test_the_api_response_shows_after_ending_a_chat(
+    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts", method="POST").respond_with_data(
+        '{"id": 42, "status": "stored"}', status=201, content_type="application/json"
+    )
+    window = open_window(api_config())
+
+    end_chat_2(qtbot, window)
+
+    result = window.transcript_panel.result_box
+    assert (
+        result.message.text()
+        == 'Chat 2 ended.\nTranscript delivered: HTTP 201.\nResponse: {"id": 42, "status": "stored"}'
+    )
+    assert result.property("tone") == "success"
+    assert not result.open_folder_button.isVisible()
+    assert httpserver.log[0][0].get_json()["content"].startswith("Chat on 29 Sep 2020 09:02:")
+    assert statuses(window.deliveries_panel.model) == [DeliveryStatus.DELIVERED]
+
+
+def test_a_500_shows_a_queued_delivery_that_retry_delivers(
+    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("CRM is down", status=500)
+    window = open_window(api_config())
+
+    end_chat_2(qtbot, window)
+
+    result = window.transcript_panel.result_box
+    assert result.message.text() == (
+        "Chat 2 ended; its transcript is queued.\nThe Savage Rentals API failed with HTTP 500: CRM is down"
+    )
+    assert result.property("tone") == "warning"
+    assert result.retry_button.isVisible()
+    assert window.tabs.tabText(1) == "Deliveries (1)"
+    assert "1 transcript is waiting to be delivered" in window.message_bar.label.text()
+    assert [r.chats_handled for r in window.performance_panel.model.rows] == [2, 0, 2]
+
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data('{"id": 43}')
+    with qtbot.waitSignal(window.transcript_panel.delivery_retried):
+        result.retry_button.click()
+    wait_until_idle(qtbot, window)
+
+    assert result.message.text() == 'Transcript delivered: HTTP 200.\nResponse: {"id": 43}'
+    assert statuses(window.deliveries_panel.model) == [DeliveryStatus.DELIVERED]
+    assert window.tabs.tabText(1) == "Deliveries"
+    assert not window.message_bar.isVisible()
+
+
+def test_the_deliveries_view_retries_the_selected_failed_delivery(
+    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("nope", status=503)
+    window = open_window(api_config())
+    end_chat_2(qtbot, window)
+    panel = window.deliveries_panel
+    window.tabs.setCurrentWidget(panel)
+    assert statuses(panel.model) == [DeliveryStatus.FAILED]
+    assert not panel.retry_button.isEnabled()
+
+    assert panel.select_delivery(panel.model.rows[0].delivery_id)
+    assert panel.retry_button.isEnabled()
+    httpserver.expect_oneshot_request("/transcripts").respond_with_json({"id": 44})
+    panel.retry_button.click()
+    qtbot.waitUntil(lambda: statuses(panel.model) == [DeliveryStatus.DELIVERED])
+
+    assert not panel.retry_button.isEnabled()
+    assert panel.model.rows[0].attempts == 2
+
+
+def test_the_deliveries_view_filters_by_status(
+    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("nope", status=503)
+    window = open_window(api_config())
+    end_chat_2(qtbot, window)
+    panel = window.deliveries_panel
+    shown = panel.table.proxy
+
+    panel.status_box.setCurrentText("Delivered")
+    assert shown.rowCount() == 0
+    panel.status_box.setCurrentText("Failed")
+    assert shown.rowCount() == 1
+    panel.status_box.setCurrentText("All deliveries")
+    assert shown.rowCount() == 1
+
+
+def test_the_window_delivers_transcripts_left_queued_when_it_starts(
+    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, sqlite_url: str
+) -> None:
+    config = api_config()
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data("down", status=500)
+    database = open_database(sqlite_url)
+    try:
+        queued = end_chat(2, database.unit_of_work(), load_config(str(config), {}).integration)
+    finally:
+        database.dispose()
+    assert queued.status == "queued"
+    httpserver.expect_oneshot_request("/transcripts").respond_with_data('{"id": 45}')
+
+    window = open_window(config)
+
+    qtbot.waitUntil(lambda: statuses(window.deliveries_panel.model) == [DeliveryStatus.DELIVERED])
+    assert window.tabs.tabText(1) == "Deliveries"
+
+
+def test_the_window_keeps_responding_while_a_slow_api_answers(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    api_gate: threading.Event,
+    confirm: list[str],
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_handler(slow_handler(api_gate))
+    window = open_window(api_config(timeout_seconds=SLOW_SECONDS + 2))
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(20)
+
+    start_ending_chat_2(qtbot, window)
+    qtbot.waitUntil(lambda: len(ticks) >= 25)  # half a second of a GUI thread that keeps running
+
+    panel = window.transcript_panel
+    assert panel.busy_indicator.isVisible() and not panel.end_chat_button.isEnabled()
+    assert window.runner.is_running("end-chat")
+    window.chat_panel.search_box.setText("J")  # the window still takes input
+    assert window.chat_panel.search_box.text() == "J"
+    with qtbot.waitSignal(panel.chat_ended, timeout=(SLOW_SECONDS + 2) * 1000):
+        api_gate.set()
+    timer.stop()
+    assert (
+        panel.result_box.message.text() == 'Chat 2 ended.\nTranscript delivered: HTTP 200.\nResponse: {"stored": true}'
+    )
+
+
+def test_an_api_slower_than_its_timeout_leaves_the_transcript_queued(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    api_gate: threading.Event,
+    confirm: list[str],
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts").respond_with_handler(slow_handler(api_gate))
+    window = open_window(api_config(timeout_seconds=1))
+
+    end_chat_2(qtbot, window)
+
+    result = window.transcript_panel.result_box
+    assert result.message.text() == (
+        "Chat 2 ended; its transcript is queued.\nThe Savage Rentals API did not answer within 1 s."
+    )
+    assert result.retry_button.isVisible()
+    assert statuses(window.deliveries_panel.model) == [DeliveryStatus.FAILED]
