@@ -39,18 +39,7 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
 
 
 def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
-    seconds = Chat.handling_seconds
-    agent = _agent_key(window)
-    handled = (
-        select(
-            agent.label("user_id"),
-            seconds.label("seconds"),
-            func.row_number().over(partition_by=agent, order_by=seconds).label("position"),
-            func.count().over(partition_by=agent).label("total"),
-        )
-        .where(_handled_in(window))
-        .cte("handled")
-    )
+    handled = handled_chats(window).cte("handled")
 
     middle_positions = ((handled.c.total + 1) // 2, (handled.c.total + 2) // 2)
     stats = (
@@ -82,6 +71,18 @@ def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
         .outerjoin(in_progress, in_progress.c.user_id == User.user_id)
         .order_by(User.user_id)
     )
+
+
+def handled_chats(window: TimeWindow) -> Select[*tuple[Any, ...]]:
+    """Each handled chat in the window with its rank by handling time among its agent's, and their count."""
+    seconds = Chat.handling_seconds
+    agent = _agent_key(window)
+    return select(
+        agent.label("user_id"),
+        seconds.label("seconds"),
+        func.row_number().over(partition_by=agent, order_by=seconds).label("position"),
+        func.count().over(partition_by=agent).label("total"),
+    ).where(_handled_in(window))
 
 
 def _agent_key(window: TimeWindow) -> ColumnElement[int | None]:
