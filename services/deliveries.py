@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, and_, or_, select, update
 
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
+from services.change_feed import notify_change
 from services.clock import utc_now
 from services.errors import ArthurError
 from services.models import Chat, Delivery
@@ -148,6 +149,7 @@ def _finish(delivery_id: int, uow: UnitOfWork, **values: Any) -> DeliveryRecord:
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        notify_change(uow.session, f"delivery:{delivery_id}")
         uow.commit()
     return _record(uow, delivery_id)
 

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, literal, update
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
+from services.change_feed import notify_change
 from services.clock import utc_now
 from services.deliveries import deliver
 from services.errors import ArthurError, ChatAlreadyEnded, ChatNotStarted, UnknownChat
@@ -75,6 +76,7 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
         uow.session.add(delivery)
         uow.session.flush()
         delivery_id = delivery.delivery_id
+        notify_change(uow.session, f"chat:{chat_id}")
         uow.commit()
     return delivery_id
 

@@ -34,6 +34,15 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def postgres_database() -> Iterator[Database]:
+    """The seed database on PostgreSQL only, for what only PostgreSQL has."""
+    for url in _fresh_postgres_database():
+        db = open_database(url)
+        yield db
+        db.dispose()
+
+
+@pytest.fixture
 def database(database_url: str) -> Iterator[Database]:
     """The seed database, on both engines."""
     db = open_database(database_url)

@@ -1,0 +1,71 @@
+"""Live changes between desktops: on PostgreSQL, LISTEN/NOTIFY tells every window at once.
+
+Writers call notify_change inside their transaction, so the notice goes out only if the change commits.
+SQLite has no such channel; its windows see other desktops' changes at their next automatic refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Self
+
+import psycopg
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.database import Database
+from services.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "arthur_changes"
+_DRAIN_SECONDS = 0.05
+
+
+def notify_change(session: Session, what: str) -> None:
+    """Tell listening desktops that something changed (e.g. "chat:2"), when this transaction commits."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(CHANNEL, what)))
+
+
+class ChangeListener:
+    """A dedicated connection LISTENing on the channel; wait() returns the notices that arrived."""
+
+    def __init__(self, connection: psycopg.Connection[tuple[object, ...]]) -> None:
+        self._connection = connection
+
+    def wait(self, timeout_seconds: float) -> list[str]:
+        """Block up to timeout_seconds for the first notice, then return it with any already queued."""
+        try:
+            first = list(self._connection.notifies(timeout=timeout_seconds, stop_after=1))
+            if not first:
+                return []
+            queued = self._connection.notifies(timeout=_DRAIN_SECONDS)
+            return [notice.payload for notice in (*first, *queued)]
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(f"Lost the live-changes connection: {exc}") from exc
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open_change_listener(database: Database) -> ChangeListener | None:
+    """A listener for a PostgreSQL database; None for SQLite, which has no notifications."""
+    if database.dialect != "postgresql":
+        return None
+    url = database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=5)
+        connection.execute(f"LISTEN {CHANNEL}")
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(f"Cannot listen for live changes: {exc}") from exc
+    return ChangeListener(connection)
