@@ -90,6 +90,11 @@ def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
             _sql(database, _page_sql("WHERE lower(c.customer_name) LIKE '%murphy%' OR lower(u.name) LIKE '%murphy%'")),
         ),
         Scenario(
+            "chat list, search with no match",
+            lambda: list_chats(uow(), ChatFilter(search="zzqx"), limit=PAGE),
+            _sql(database, _page_sql("WHERE lower(c.customer_name) LIKE '%zzqx%' OR lower(u.name) LIKE '%zzqx%'")),
+        ),
+        Scenario(
             "transcript of one chat",
             lambda: chat_transcript(ended_chat, uow(), folder),
             _sql(database, TRANSCRIPT_SQL, chat_id=ended_chat),

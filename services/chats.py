@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, case, func, select, tuple_
 
 from services.errors import UnknownChat
 from services.models import Chat, Message, User
@@ -16,6 +16,7 @@ from services.results import (
     ChatStatus,
     ChatSummary,
 )
+from services.search_index import search_condition
 from services.unit_of_work import UnitOfWork
 
 DEFAULT_PAGE_SIZE = 200
@@ -31,11 +32,12 @@ def list_chats(
     """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    query = _summary_query().where(*_filter_conditions(chat_filter or ChatFilter()))
-    if after is not None:
-        query = query.where(tuple_(Chat.created, Chat.chat_id) < tuple_(after.created, after.chat_id))
-    query = query.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1)
     with uow:
+        dialect = uow.session.get_bind().dialect.name
+        query = _summary_query().where(*_filter_conditions(chat_filter or ChatFilter(), dialect))
+        if after is not None:
+            query = query.where(tuple_(Chat.created, Chat.chat_id) < tuple_(after.created, after.chat_id))
+        query = query.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1)
         rows = uow.session.execute(query).all()
     chats = tuple(_summary(row) for row in rows[:limit])
     next_cursor = ChatCursor(chats[-1].created, chats[-1].chat_id) if len(rows) > limit else None
@@ -85,7 +87,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
     ).outerjoin(User, User.user_id == Chat.user_id)
 
 
-def _filter_conditions(chat_filter: ChatFilter) -> list[ColumnElement[bool]]:
+def _filter_conditions(chat_filter: ChatFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if chat_filter.status is ChatStatus.WAITING:
         conditions.append(Chat.handle_start.is_(None))
@@ -96,13 +98,8 @@ def _filter_conditions(chat_filter: ChatFilter) -> list[ColumnElement[bool]]:
     if chat_filter.user_id is not None:
         conditions.append(Chat.user_id == chat_filter.user_id)
     if chat_filter.search and chat_filter.search.strip():
-        pattern = f"%{_escape_like(chat_filter.search.strip())}%"
-        conditions.append(or_(Chat.customer_name.ilike(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))
+        conditions.append(search_condition(chat_filter.search.strip(), dialect))
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _summary(row: Row[Any]) -> ChatSummary:

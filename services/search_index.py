@@ -1,0 +1,82 @@
+"""Indexes for the chat list's search box ("customer or agent name contains …") at millions of chats.
+
+A contains-search cannot use a B-tree, so each engine gets a trigram index: SQLite an FTS5 table with the
+trigram tokenizer, kept in step with chats by triggers; PostgreSQL a pg_trgm GIN index. Both are created
+when missing (also in databases made by older versions), and the search works without them, only slower.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import ColumnElement, Engine, column, literal, or_, select, table, text
+from sqlalchemy.exc import DBAPIError
+
+from services.models import Chat, User
+
+log = logging.getLogger(__name__)
+
+MIN_INDEXED_LENGTH = 3  # a trigram index needs three characters to look anything up
+_SQLITE_SEARCH_TABLE = table("chat_search", column("rowid"), column("chat_search"))
+_SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chat_search USING fts5("
+    "customer_name, content='chats', content_rowid='chat_id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS chat_search_insert AFTER INSERT ON chats BEGIN "
+    "INSERT INTO chat_search(rowid, customer_name) VALUES (new.chat_id, new.customer_name); END",
+    "CREATE TRIGGER IF NOT EXISTS chat_search_delete AFTER DELETE ON chats BEGIN "
+    "INSERT INTO chat_search(chat_search, rowid, customer_name) "
+    "VALUES ('delete', old.chat_id, old.customer_name); END",
+    "CREATE TRIGGER IF NOT EXISTS chat_search_update AFTER UPDATE OF customer_name ON chats BEGIN "
+    "INSERT INTO chat_search(chat_search, rowid, customer_name) "
+    "VALUES ('delete', old.chat_id, old.customer_name); "
+    "INSERT INTO chat_search(rowid, customer_name) VALUES (new.chat_id, new.customer_name); END",
+)
+_POSTGRES_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_chats_customer_trigram ON chats USING gin (customer_name gin_trgm_ops)",
+)
+
+
+def ensure_search_index(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        _ensure_sqlite_index(engine)
+    else:
+        _ensure_postgres_index(engine)
+
+
+def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
+    """Customer or agent name contains search, ignoring case; % and _ are plain characters."""
+    pattern = f"%{_escape_like(search)}%"
+    agents = select(User.user_id).where(User.name.ilike(pattern, escape="\\"))
+    if dialect == "sqlite" and len(search) >= MIN_INDEXED_LENGTH:
+        # With the trigram tokenizer a quoted phrase matches any name containing it, case-folded.
+        phrase = '"' + search.replace('"', '""') + '"'
+        customers = select(_SQLITE_SEARCH_TABLE.c.rowid).where(
+            _SQLITE_SEARCH_TABLE.c.chat_search.op("MATCH")(literal(phrase))
+        )
+        return or_(Chat.chat_id.in_(customers), Chat.user_id.in_(agents))
+    return or_(Chat.customer_name.ilike(pattern, escape="\\"), Chat.user_id.in_(agents))
+
+
+def _ensure_sqlite_index(engine: Engine) -> None:
+    with engine.begin() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_search'")
+        ).first()
+        for statement in _SQLITE_DDL:
+            connection.execute(text(statement))
+        if not exists:
+            connection.execute(text("INSERT INTO chat_search(chat_search) VALUES ('rebuild')"))
+
+
+def _ensure_postgres_index(engine: Engine) -> None:
+    try:
+        with engine.begin() as connection:
+            for statement in _POSTGRES_DDL:
+                connection.execute(text(statement))
+    except DBAPIError as exc:
+        log.warning("No trigram index for the chat search (%s); searching will scan", exc.orig)
+
+
+def _escape_like(search: str) -> str:
+    return search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
