@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import Select, case, func, select
 
-from services.errors import InvalidTimeWindow
 from services.models import User
-from services.performance import handled_chats
+from services.performance import checked_window, handled_chats
 from services.results import TimeWindow
 from services.unit_of_work import UnitOfWork
 
@@ -34,9 +33,7 @@ class AgentDistribution:
 
 def handling_time_distribution(uow: UnitOfWork, window: TimeWindow | None = None) -> list[AgentDistribution]:
     """Every agent, in name order; an agent with no handled chat has None for every figure."""
-    window = window or TimeWindow()
-    if window.start and window.end and window.start >= window.end:
-        raise InvalidTimeWindow("The start of the time window must come before its end.")
+    window = checked_window(window)
     with uow:
         rows = uow.session.execute(distribution_query(window)).all()
     return [

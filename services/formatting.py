@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.results import DeliveryRecord
+
 NO_VALUE = "—"
 
 
@@ -26,3 +28,14 @@ def format_duration(seconds: float | None) -> str:
 
 def format_timestamp(value: datetime | None) -> str:
     return NO_VALUE if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def delivery_outcome(record: DeliveryRecord) -> str:
+    """Where the transcript went, or why it did not."""
+    if record.error:
+        return record.error
+    if record.path:
+        return record.path
+    if record.http_status is not None:
+        return f"HTTP {record.http_status}"
+    return NO_VALUE

@@ -20,9 +20,7 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
     The window filters handled chats by handle_end in [start, end); chats in progress are counted as
     they stand now, since they have no handle_end yet.
     """
-    window = window or TimeWindow()
-    if window.start and window.end and window.start >= window.end:
-        raise InvalidTimeWindow("The start of the time window must come before its end.")
+    window = checked_window(window)
     with uow:
         rows = uow.session.execute(performance_query(window)).all()
     return [
@@ -36,6 +34,14 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
         )
         for row in rows
     ]
+
+
+def checked_window(window: TimeWindow | None) -> TimeWindow:
+    """The window to use (all time when None); refuses one that ends before it starts."""
+    window = window or TimeWindow()
+    if window.start and window.end and window.start >= window.end:
+        raise InvalidTimeWindow("The start of the time window must come before its end.")
+    return window
 
 
 def performance_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:

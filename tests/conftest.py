@@ -10,10 +10,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from services.database import Database, open_database
+
+# Property tests touch real folders: a busy CI machine must not turn a slow example into a failure.
+settings.register_profile("arthur", deadline=None)
+settings.load_profile("arthur")
 
 POSTGRES_URL_ENV = "ARTHUR_TEST_POSTGRES_URL"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -8,7 +8,7 @@ from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
 from services.deliveries import list_deliveries, retry_pending_deliveries
 from services.end_chat import end_chat
-from services.formatting import NO_VALUE, format_timestamp
+from services.formatting import delivery_outcome, format_timestamp
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript
 
@@ -69,19 +69,9 @@ def _deliveries_table(records: list[DeliveryRecord]) -> str:
                 r.status.value,
                 str(r.attempts),
                 format_timestamp(r.updated),
-                _outcome(r),
+                delivery_outcome(r),
             )
             for r in records
         ],
         numeric={0, 1, 5},
     )
-
-
-def _outcome(record: DeliveryRecord) -> str:
-    if record.error:
-        return record.error
-    if record.path:
-        return record.path
-    if record.http_status is not None:
-        return f"HTTP {record.http_status}"
-    return NO_VALUE

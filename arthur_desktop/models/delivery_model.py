@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
-from services.formatting import NO_VALUE, format_timestamp
+from services.formatting import delivery_outcome, format_timestamp
 from services.results import DeliveryRecord, DeliveryStatus
 
 STATUS_LABELS = {
@@ -21,17 +21,6 @@ STATUS_COLOURS = {
     DeliveryStatus.FAILED: "#b91c1c",
 }
 STATUS_COLUMN = 3
-
-
-def delivery_outcome(record: DeliveryRecord) -> str:
-    """Where the transcript went, or why it did not."""
-    if record.error:
-        return record.error
-    if record.path:
-        return record.path
-    if record.http_status is not None:
-        return f"HTTP {record.http_status}"
-    return NO_VALUE
 
 
 COLUMNS: tuple[Column[DeliveryRecord], ...] = (
