@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import ColumnElement, Engine, column, literal, or_, select, table, text
+from sqlalchemy import ColumnElement, Engine, column, literal, or_, select, table, text, union
 from sqlalchemy.exc import DBAPIError
 
 from services.models import Chat, User
@@ -45,17 +45,27 @@ def ensure_search_index(engine: Engine) -> None:
 
 
 def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
-    """Customer or agent name contains search, ignoring case; % and _ are plain characters."""
+    """Customer or agent name contains search, ignoring case; % and _ are plain characters.
+
+    From three characters on, written as "chat_id IN (customers' chats UNION agents' chats)" so each side
+    is looked up in its own index, and a search matching nothing costs nothing instead of a walk through
+    every chat.
+    """
     pattern = f"%{_escape_like(search)}%"
     agents = select(User.user_id).where(User.name.ilike(pattern, escape="\\"))
-    if dialect == "sqlite" and len(search) >= MIN_INDEXED_LENGTH:
+    customer_matches = Chat.customer_name.ilike(pattern, escape="\\")
+    if len(search) < MIN_INDEXED_LENGTH:
+        # Too short for trigrams, and matching many chats: walking the newest first finds a page soonest.
+        return or_(customer_matches, Chat.user_id.in_(agents))
+    if dialect == "sqlite":
         # With the trigram tokenizer a quoted phrase matches any name containing it, case-folded.
         phrase = '"' + search.replace('"', '""') + '"'
-        customers = select(_SQLITE_SEARCH_TABLE.c.rowid).where(
-            _SQLITE_SEARCH_TABLE.c.chat_search.op("MATCH")(literal(phrase))
-        )
-        return or_(Chat.chat_id.in_(customers), Chat.user_id.in_(agents))
-    return or_(Chat.customer_name.ilike(pattern, escape="\\"), Chat.user_id.in_(agents))
+        match = _SQLITE_SEARCH_TABLE.c.chat_search.op("MATCH")(literal(phrase))
+        customers_chats = select(_SQLITE_SEARCH_TABLE.c.rowid).where(match)
+    else:
+        customers_chats = select(Chat.chat_id).where(customer_matches)
+    agents_chats = select(Chat.chat_id).where(Chat.user_id.in_(agents))
+    return Chat.chat_id.in_(union(customers_chats, agents_chats))
 
 
 def _ensure_sqlite_index(engine: Engine) -> None:
