@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.sql.selectable import CTE
 
-from services.models import User
-from services.performance import checked_window, handled_chats
+from services.models import Chat, User
+from services.performance import agent_key, checked_window, handled_in
 from services.results import TimeWindow
 from services.unit_of_work import UnitOfWork
+
+FIGURES = ("minimum", "lower_quartile", "median", "upper_quartile", "p90", "maximum")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ def handling_time_distribution(uow: UnitOfWork, window: TimeWindow | None = None
     """Every agent, in name order; an agent with no handled chat has None for every figure."""
     window = checked_window(window)
     with uow:
-        rows = uow.session.execute(distribution_query(window)).all()
+        dialect = uow.session.get_bind().dialect.name
+        rows = uow.session.execute(distribution_query(window, dialect)).all()
     return [
         AgentDistribution(
             row.user_id,
@@ -47,41 +51,90 @@ def handling_time_distribution(uow: UnitOfWork, window: TimeWindow | None = None
     ]
 
 
-def distribution_query(window: TimeWindow) -> Select[*tuple[Any, ...]]:
-    handled = handled_chats(window).cte("handled")
-    seconds, position, total = handled.c.seconds, handled.c.position, handled.c.total
-
-    def at_rank(fraction_num: int, fraction_den: int) -> Any:
-        # ceil(n * num / den) in integer arithmetic, the same on every engine.
-        rank = (total * fraction_num + fraction_den - 1) // fraction_den
-        return func.max(case((position == rank, seconds)))
-
-    stats = (
-        select(
-            handled.c.user_id,
-            func.count().label("chats_handled"),
-            func.min(seconds).label("minimum"),
-            at_rank(1, 4).label("lower_quartile"),
-            func.avg(case((position.in_(((total + 1) // 2, (total + 2) // 2)), seconds))).label("median"),
-            at_rank(3, 4).label("upper_quartile"),
-            at_rank(9, 10).label("p90"),
-            func.max(seconds).label("maximum"),
-        )
-        .group_by(handled.c.user_id)
-        .cte("stats")
-    )
+def distribution_query(window: TimeWindow, dialect: str) -> Select[*tuple[Any, ...]]:
+    stats = _stats_by_aggregate(window) if dialect == "postgresql" else _stats_by_rank(window)
     return (
         select(
             User.user_id,
             User.name,
             func.coalesce(stats.c.chats_handled, 0).label("chats_handled"),
-            stats.c.minimum,
-            stats.c.lower_quartile,
-            stats.c.median,
-            stats.c.upper_quartile,
-            stats.c.p90,
-            stats.c.maximum,
+            *(stats.c[name] for name in FIGURES),
         )
         .outerjoin(stats, stats.c.user_id == User.user_id)
         .order_by(User.name, User.user_id)
     )
+
+
+def _stats_by_aggregate(window: TimeWindow) -> CTE:
+    """PostgreSQL's ordered-set aggregates: percentile_disc is exactly the nearest rank."""
+    seconds = Chat.handling_seconds
+    return (
+        select(
+            Chat.user_id,
+            func.count().label("chats_handled"),
+            func.min(seconds).label("minimum"),
+            func.percentile_disc(0.25).within_group(seconds).label("lower_quartile"),
+            func.percentile_cont(0.5).within_group(seconds).label("median"),
+            func.percentile_disc(0.75).within_group(seconds).label("upper_quartile"),
+            func.percentile_disc(0.9).within_group(seconds).label("p90"),
+            func.max(seconds).label("maximum"),
+        )
+        .where(handled_in(window))
+        .group_by(Chat.user_id)
+        .cte("stats")
+    )
+
+
+def _stats_by_rank(window: TimeWindow) -> CTE:
+    """Elsewhere: rank each agent's chats once, then pick the chats at the wanted ranks."""
+    agent = agent_key(window)
+    seconds = Chat.handling_seconds
+    counts = (
+        select(
+            agent.label("user_id"),
+            func.count().label("n"),
+            func.min(seconds).label("minimum"),
+            func.max(seconds).label("maximum"),
+        )
+        .where(handled_in(window))
+        .group_by(agent)
+        .cte("counts")
+    )
+    ranked = (
+        select(
+            agent.label("user_id"),
+            seconds.label("seconds"),
+            func.row_number().over(partition_by=agent, order_by=seconds).label("position"),
+        )
+        .where(handled_in(window))
+        .cte("ranked")
+    )
+    n, position = counts.c.n, ranked.c.position
+    ranks = {"lower_quartile": _nearest_rank(n, 1, 4), "upper_quartile": _nearest_rank(n, 3, 4)}
+    ranks["p90"] = _nearest_rank(n, 9, 10)
+    middle = ((n + 1) // 2, (n + 2) // 2)
+
+    def at(name: str) -> Any:
+        return func.max(case((position == ranks[name], ranked.c.seconds))).label(name)
+
+    wanted = position.in_([*ranks.values(), *middle])
+    return (
+        select(
+            counts.c.user_id,
+            n.label("chats_handled"),
+            counts.c.minimum,
+            at("lower_quartile"),
+            func.avg(case((position.in_(middle), ranked.c.seconds))).label("median"),
+            at("upper_quartile"),
+            at("p90"),
+            counts.c.maximum,
+        )
+        .join(ranked, and_(ranked.c.user_id == counts.c.user_id, wanted))
+        .group_by(counts.c.user_id, n, counts.c.minimum, counts.c.maximum)
+        .cte("stats")
+    )
+
+
+def _nearest_rank(n: Any, numerator: int, denominator: int) -> Any:
+    """ceil(n * numerator / denominator) in integer arithmetic, the same on every engine."""
+    return (n * numerator + denominator - 1) // denominator
