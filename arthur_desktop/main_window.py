@@ -1,30 +1,35 @@
-"""The main window: a composition of the panels, the toolbar, the message bar and the status bar."""
+"""The main window: a composition of the panels, the chart, the menus and toolbar, the message and status bars."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from itertools import pairwise
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStyle, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from arthur_desktop.context import WindowContext
-from arthur_desktop.icons import icon
+from arthur_desktop.exporter import CsvExporter
+from arthur_desktop.live_changes import LiveChanges
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
+from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
 from arthur_desktop.widgets.message_bar import WARNING, MessageBar
 from arthur_desktop.widgets.performance_panel import PerformancePanel
 from arthur_desktop.widgets.status_bar import AppStatusBar
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
+from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
-from services.results import EndChatResult
+from services.results import AgentPerformance, EndChatResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1280, 800)
 _SPLITTERS = ("main", "left")
 _DELIVERIES_SOURCE = "waiting-deliveries"
+_LIVE_SOURCE = "live-changes"
 
 
 class MainWindow(QMainWindow):
@@ -40,6 +45,11 @@ class MainWindow(QMainWindow):
         self.chat_panel = ChatPanel(database, self.runner)
         self.deliveries_panel = DeliveriesPanel(database, integration, self.runner)
         self.transcript_panel = TranscriptPanel(database, integration, self.runner)
+        time_window, chat_filter = self.performance_panel.date_filter.time_window, self.chat_panel.chat_filter
+        self.chart = HandlingTimeChart(database, self.runner, time_window)
+        self.exporter = CsvExporter(database, self.runner, self, time_window=time_window, chat_filter=chat_filter)
+        self.live_changes = LiveChanges(database, self)
+        self.window_actions = WindowActions(self)
         self.message_bar = MessageBar()
         self.status = AppStatusBar(database.display_url, integration.describe())
         self.tabs = QTabWidget()
@@ -50,7 +60,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
         self.setStatusBar(self.status)
         self._build_layout()
-        self._build_actions()
+        self.window_actions.build_menus(self.menuBar())
+        self.window_actions.build_toolbar(self)
         self._connect_signals()
         self._set_focus_order()
         self.resize(*DEFAULT_SIZE)
@@ -60,18 +71,20 @@ class MainWindow(QMainWindow):
         return self._context
 
     def start(self) -> None:
-        """Load every table, retry the transcripts left queued, and start the automatic refresh."""
+        """Load every table, retry the transcripts left queued, start the automatic refresh and live changes."""
         self.refresh()
         self.deliveries_panel.retry_all()
         seconds = self._context.config.refresh_seconds
         if seconds > 0:
             self.refresh_timer.start(seconds * 1000)
+        self.live_changes.start()
 
     @Slot()
     def refresh(self) -> None:
         self.performance_panel.refresh()
         self.chat_panel.refresh()
         self.deliveries_panel.refresh()
+        self.chart.refresh()
 
     def restore_layout(self) -> None:
         settings = self._settings
@@ -94,6 +107,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
+        self.live_changes.stop()
         if self.save_layout_on_close:
             self.save_layout()
         self.runner.wait_for_done()
@@ -102,6 +116,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.tabs.addTab(self.chat_panel, "Chats")
         self.tabs.addTab(self.deliveries_panel, "Deliveries")
+        self.tabs.addTab(self.chart, "Handling time")
         left, main = self.splitters["left"], self.splitters["main"]
         left.setOrientation(Qt.Orientation.Vertical)
         left.addWidget(self.performance_panel)
@@ -119,35 +134,46 @@ class MainWindow(QMainWindow):
         layout.addWidget(main, 1)
         self.setCentralWidget(central)
 
-    def _build_actions(self) -> None:
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.refresh_action = QAction(icon("refresh", QStyle.StandardPixmap.SP_BrowserReload), "Refresh", self)
-        self.refresh_action.setShortcuts(_refresh_shortcuts())
-        self.refresh_action.setToolTip("Reload every table (F5)")
-        self.retry_action = QAction(icon("send", QStyle.StandardPixmap.SP_ArrowForward), "Retry deliveries", self)
-        self.retry_action.setToolTip("Send every pending or failed transcript again")
-        self.find_action = QAction("Find chat", self)
-        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
-        toolbar.addAction(self.refresh_action)
-        toolbar.addAction(self.retry_action)
-        self.addAction(self.find_action)
-
     def _connect_signals(self) -> None:
-        self.refresh_action.triggered.connect(self.refresh)
-        self.retry_action.triggered.connect(self.deliveries_panel.retry_all)
-        self.find_action.triggered.connect(self._focus_search)
-        self.refresh_timer.timeout.connect(self._refresh_automatically)
+        actions, exporter, say = self.window_actions, self.exporter, self.status.say
+        actions.refresh.triggered.connect(self.refresh)
+        actions.retry.triggered.connect(self.deliveries_panel.retry_all)
+        actions.export_performance.triggered.connect(exporter.export_performance)
+        actions.export_chats.triggered.connect(exporter.export_chats)
+        actions.end_chat.triggered.connect(self.transcript_panel.end_selected_chat)
+        actions.show_agent_chats.triggered.connect(self.performance_panel.activate_selected_agent)
+        actions.show_all_agents.triggered.connect(self.chat_panel.clear_agent)
+        actions.connect_pages(
+            self.tabs,
+            (
+                (actions.show_performance, self.performance_panel, self.performance_panel.table),
+                (actions.show_chats, self.chat_panel, self.chat_panel.table),
+                (actions.show_deliveries, self.deliveries_panel, self.deliveries_panel.table),
+                (actions.show_chart, self.chart, self.chart.view),
+                (actions.find, self.chat_panel, self.chat_panel.search_box),  # focused by shortcut: all selected
+            ),
+        )
+        exporter.started.connect(partial(self.message_bar.clear_message, CsvExporter.SOURCE))
+        exporter.started.connect(partial(say, "Exporting…"))
+        exporter.exported.connect(say)
+        exporter.failed.connect(partial(self.message_bar.show_message, CsvExporter.SOURCE))
+        exporter.busy_changed.connect(actions.set_exporting)
+        self.refresh_timer.timeout.connect(self._refresh_when_idle)
+        self.live_changes.changed.connect(self._refresh_when_idle)
+        self.live_changes.listening.connect(partial(self.message_bar.clear_message, _LIVE_SOURCE))
+        self.live_changes.failed.connect(partial(self.message_bar.show_message, _LIVE_SOURCE, tone=WARNING))
         self.runner.busy_changed.connect(self.status.set_busy)
+        self.performance_panel.date_filter.window_changed.connect(self.chart.refresh)
+        self.performance_panel.table.current_record_changed.connect(self.chart.set_selected_agent)
+        self.performance_panel.agent_activated.connect(self.show_agent_chats)
         self.chat_panel.chat_selected.connect(self.transcript_panel.show_chat)
+        self.transcript_panel.can_end_changed.connect(actions.end_chat.setEnabled)
         self.transcript_panel.chat_ended.connect(self._chat_ended)
         self.transcript_panel.end_refused.connect(self._end_refused)
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
-        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel):
+        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart):
             panel.loaded.connect(self._panel_loaded)
             panel.load_failed.connect(self._panel_failed)
 
@@ -164,17 +190,20 @@ class MainWindow(QMainWindow):
         for first, second in pairwise(chain):
             self.setTabOrder(first, second)
 
-    @Slot()
-    def _refresh_automatically(self) -> None:
-        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel)
-        if not any(self.runner.is_running(panel.SOURCE) for panel in panels):
-            self.refresh()
+    @Slot(object)
+    def show_agent_chats(self, agent: AgentPerformance) -> None:
+        """Drill down: the chat list shows this agent's chats, in front, with the focus on it."""
+        self.chat_panel.show_agent(agent.user_id, agent.name)
+        self.window_actions.bring_forward(self.chat_panel, self.chat_panel.table)
 
     @Slot()
-    def _focus_search(self) -> None:
-        self.tabs.setCurrentWidget(self.chat_panel)
-        self.chat_panel.search_box.setFocus()
-        self.chat_panel.search_box.selectAll()
+    def _refresh_when_idle(self) -> None:
+        """The automatic and live refreshes: while a load runs (it may have read before the change), retry soon."""
+        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart)
+        if any(self.runner.is_running(panel.SOURCE) for panel in panels):
+            self.live_changes.defer()
+        else:
+            self.refresh()
 
     @Slot(str)
     def _panel_loaded(self, source: str) -> None:
@@ -222,10 +251,3 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _show_retry_failure(self, message: str) -> None:
         self.message_bar.show_message("retry", message)
-
-
-def _refresh_shortcuts() -> list[QKeySequence]:
-    """F5 everywhere, plus the platform's own Refresh key where that is something else (Ctrl+R on macOS)."""
-    shortcuts = [QKeySequence(Qt.Key.Key_F5)]
-    shortcuts += [key for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Refresh) if key not in shortcuts]
-    return shortcuts

@@ -16,7 +16,8 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+
+from arthur_desktop.palette import text_colour
 
 Row = TypeVar("Row")
 Index = QModelIndex | QPersistentModelIndex
@@ -108,7 +109,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return column.tooltip(row)
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
             colour = column.colour(row)
-            return None if colour is None else QColor(colour)
+            return None if colour is None else text_colour(colour)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

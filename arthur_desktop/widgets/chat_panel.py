@@ -1,11 +1,11 @@
-"""The chat list: filter by status, search customer and agent, newest first, paged as it scrolls."""
+"""The chat list: filter by status and agent, search customer and agent, newest first, paged as it scrolls."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.chat_model import ChatModel
@@ -44,12 +44,15 @@ class ChatPanel(QWidget):
         self.model = ChatModel(self)
         self.status_box = self._status_box()
         self.search_box = self._search_box()
+        self.agent_chip = self._agent_chip()
+        self._agent: tuple[int, str] | None = None
         self.table = RecordTable(self.model, "chatList", self)
+        self.table.setAccessibleName("Chats")
         self._configure_table()
         self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(panel_header(None, self.status_box, self.search_box))
+        layout.addLayout(panel_header(None, self.agent_chip, self.status_box, self.search_box))
         layout.addWidget(self.table)
         self._connect_signals()
 
@@ -57,8 +60,32 @@ class ChatPanel(QWidget):
         status = self.status_box.currentData()  # Qt hands an enum stored as item data back as its str value
         return ChatFilter(
             status=None if status is None else ChatStatus(status),
+            user_id=None if self._agent is None else self._agent[0],
             search=self.search_box.text().strip() or None,
         )
+
+    @property
+    def agent(self) -> tuple[int, str] | None:
+        """The agent the list is limited to (user id, name), or None for every agent."""
+        return self._agent
+
+    def show_agent(self, user_id: int, name: str) -> None:
+        """Drill down: this agent's chats only, under a removable chip; the search is cleared, the status kept."""
+        self._agent = (user_id, name)
+        self.agent_chip.setText(f"Agent: {name}  ✕")
+        self.agent_chip.setAccessibleName(f"Agent filter: {name}. Press to show every agent's chats")
+        self.agent_chip.setVisible(True)
+        with QSignalBlocker(self.search_box):
+            self.search_box.clear()
+        self.refresh()
+
+    @Slot()
+    def clear_agent(self) -> None:
+        if self._agent is None:
+            return
+        self._agent = None
+        self.agent_chip.setVisible(False)
+        self.refresh()
 
     def selected_chat(self) -> ChatSummary | None:
         chat = self.table.current_record()
@@ -82,6 +109,7 @@ class ChatPanel(QWidget):
     def _status_box(self) -> QComboBox:
         box = QComboBox(self)
         box.setObjectName("chatStatusFilter")
+        box.setAccessibleName("Chat status")
         box.addItem(_ALL_STATUSES, None)
         for status in ChatStatus:
             box.addItem(status.label, status.value)
@@ -90,10 +118,19 @@ class ChatPanel(QWidget):
     def _search_box(self) -> QLineEdit:
         box = QLineEdit(self)
         box.setObjectName("chatSearch")
+        box.setAccessibleName("Search chats by customer or agent")
         box.setPlaceholderText("Search customer or agent")
         box.setClearButtonEnabled(True)
         box.setMinimumWidth(200)
         return box
+
+    def _agent_chip(self) -> QToolButton:
+        chip = QToolButton(self)
+        chip.setObjectName("agentFilterChip")
+        chip.setToolTip("Show every agent's chats")
+        chip.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        chip.setVisible(False)
+        return chip
 
     def _configure_table(self) -> None:
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: newest first
@@ -103,6 +140,7 @@ class ChatPanel(QWidget):
         self.status_box.currentIndexChanged.connect(self.refresh)
         self.search_box.textChanged.connect(self._search_timer.start)
         self.search_box.returnPressed.connect(self.refresh)
+        self.agent_chip.clicked.connect(self.clear_agent)
         self._search_timer.timeout.connect(self.refresh)
         self.model.more_wanted.connect(self._load_more)
         self.table.current_record_changed.connect(self.chat_selected)

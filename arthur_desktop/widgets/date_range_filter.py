@@ -33,13 +33,17 @@ class DateRangeFilter(QWidget):
     def __init__(self, parent: QWidget | None = None, *, today: Callable[[], date] = utc_today) -> None:
         super().__init__(parent)
         self._today = today
+        self.setAccessibleName("Date range of handled chats")
         self.preset_box = QComboBox(self)
         self.preset_box.setObjectName("datePreset")
         self.preset_box.addItems(PRESETS)
         self.preset_box.setCurrentText(ALL_TIME)
         self.preset_box.setToolTip("Chats ended in this period (UTC days)")
+        self.preset_box.setAccessibleName("Period of handled chats")
         self.from_edit = self._date_edit("dateFrom")
+        self.from_edit.setAccessibleName("First day")
         self.to_edit = self._date_edit("dateTo")
+        self.to_edit.setAccessibleName("Last day")
         self._to_label = QLabel("to", self)
         self._build_layout()
         self._show_custom_fields(False)

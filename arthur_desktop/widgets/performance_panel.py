@@ -1,10 +1,10 @@
-"""Agent performance for the chosen period, loaded off the GUI thread."""
+"""Agent performance for the chosen period, loaded off the GUI thread; double-click or Enter drills down."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
@@ -26,6 +26,7 @@ class PerformancePanel(QWidget):
     SOURCE = "performance"
     loaded = Signal(str)  # SOURCE
     load_failed = Signal(str, str)  # SOURCE, the message
+    agent_activated = Signal(object)  # the AgentPerformance double-clicked or entered
 
     def __init__(self, database: Database, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,8 @@ class PerformancePanel(QWidget):
         self.model = PerformanceModel(self)
         self.date_filter = DateRangeFilter(self)
         self.table = RecordTable(self.model, "performanceTable", self)
+        self.table.setAccessibleName("Agent performance")
+        self.table.setToolTip("Double-click an agent, or press Enter, to see the agent's chats")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self._fit_columns()
         layout = QVBoxLayout(self)
@@ -41,6 +44,7 @@ class PerformancePanel(QWidget):
         layout.addLayout(panel_header("Agent performance", self.date_filter))
         layout.addWidget(self.table)
         self.date_filter.window_changed.connect(self.refresh)
+        self.table.activated.connect(self._activate_agent)
 
     @Slot()
     def refresh(self) -> None:
@@ -52,6 +56,22 @@ class PerformancePanel(QWidget):
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue(_PRESET_SETTING, self.date_filter.preset())
+
+    def selected_agent(self) -> AgentPerformance | None:
+        record = self.table.current_record()
+        return record if isinstance(record, AgentPerformance) else None
+
+    @Slot()
+    def activate_selected_agent(self) -> None:
+        agent = self.selected_agent()
+        if agent is not None:
+            self.agent_activated.emit(agent)
+
+    @Slot(QModelIndex)
+    def _activate_agent(self, index: QModelIndex) -> None:
+        record = index.data(Qt.ItemDataRole.UserRole)
+        if isinstance(record, AgentPerformance):
+            self.agent_activated.emit(record)
 
     @Slot(object)
     def _show_rows(self, rows: list[AgentPerformance]) -> None:

@@ -41,6 +41,7 @@ class TranscriptPanel(QWidget):
     chat_ended = Signal(object)  # EndChatResult
     end_refused = Signal(str)
     delivery_retried = Signal(object)  # DeliveryRecord
+    can_end_changed = Signal(bool)  # whether End chat is possible now, for the menu's action
 
     def __init__(
         self,
@@ -60,6 +61,7 @@ class TranscriptPanel(QWidget):
         self.view = self._transcript_view()
         self.end_chat_button = QPushButton("End chat", self)
         self.end_chat_button.setObjectName("endChatButton")
+        self.end_chat_button.setAccessibleName("End chat")
         self.end_chat_button.setToolTip("End the selected chat and send its transcript to the client")
         self.busy_indicator = QProgressBar(self)
         self.busy_indicator.setObjectName("endChatBusy")
@@ -117,6 +119,7 @@ class TranscriptPanel(QWidget):
     def _transcript_view(self) -> QPlainTextEdit:
         view = QPlainTextEdit(self)
         view.setObjectName("transcriptView")
+        view.setAccessibleName("Transcript")
         view.setReadOnly(True)
         view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -156,7 +159,9 @@ class TranscriptPanel(QWidget):
         self._update_button()
 
     def _update_button(self) -> None:
-        self.end_chat_button.setEnabled(self._can_end(self._chat))
+        can_end = self._can_end(self._chat)
+        self.end_chat_button.setEnabled(can_end)
+        self.can_end_changed.emit(can_end)
 
     def _update_caption(self) -> None:
         chat = self._chat

@@ -82,6 +82,7 @@ def open_window(qtbot: QtBot, sqlite_url: str, window_settings: QSettings) -> It
     yield open_
     for window, context in opened:
         window.refresh_timer.stop()
+        window.live_changes.stop()
         window.runner.wait_for_done()
         context.close()
 

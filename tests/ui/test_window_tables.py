@@ -136,7 +136,7 @@ def test_an_unusable_database_shows_a_message_in_the_window(
     with window.context.database.engine.begin() as connection:
         connection.execute(text("ALTER TABLE chats RENAME TO chats_elsewhere"))
 
-    window.refresh_action.trigger()
+    window.window_actions.refresh.trigger()
     qtbot.waitUntil(lambda: len(window.message_bar.messages()) == 3)
 
     assert window.message_bar.isVisible()

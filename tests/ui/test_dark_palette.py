@@ -1,0 +1,111 @@
+"""Readable in a dark system palette: the style sheet takes its colours from the palette, status colours adapt."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from arthur_desktop.app import style_sheet
+from arthur_desktop.palette import contrast_ratio, is_dark, readable_on
+from window_helpers import OpenWindow, wait_until_idle
+
+DARK = {
+    "Window": "#202124",
+    "WindowText": "#e8eaed",
+    "Base": "#17181a",
+    "AlternateBase": "#1f2023",
+    "Text": "#e8eaed",
+    "Button": "#2b2c2f",
+    "ButtonText": "#e8eaed",
+    "Mid": "#5f6368",
+    "Midlight": "#3c4043",
+    "Light": "#4a4d51",
+    "Dark": "#111111",
+    "Highlight": "#8ab4f8",
+    "HighlightedText": "#202124",
+}
+LIGHT = {**{role: "#ffffff" for role in ("Base", "AlternateBase")}, "Window": "#efefef", "Text": "#000000"}
+
+
+def colours(image: QImage) -> Counter[int]:
+    """How many pixels of each colour (as 0xAARRGGBB)."""
+    pixels = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return Counter(pixels.pixel(x, y) for y in range(0, pixels.height(), 2) for x in range(pixels.width()))
+
+
+def look(screen: QImage, window: QWidget, widget: QWidget) -> tuple[QColor, float]:
+    """On the window's screenshot, the widget's background (its commonest colour) and the best contrast any
+    of its pixels has with that (its text)."""
+    counts = colours(screen.copy(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())))
+    background = QColor.fromRgb(counts.most_common(1)[0][0])
+    return background, max(contrast_ratio(QColor.fromRgb(c), background) for c in counts)
+
+
+@pytest.fixture(params=["dark", "light"])
+def system_palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """The application as a person with this system palette sees it: their palette, then our style sheet."""
+    saved_palette, saved_sheet = qapp.palette(), qapp.styleSheet()
+    palette = QPalette(saved_palette)
+    for role, colour in (DARK if request.param == "dark" else LIGHT).items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(style_sheet())
+    yield request.param
+    qapp.setStyleSheet(saved_sheet)
+    qapp.setPalette(saved_palette)
+
+
+def test_the_tables_transcript_and_chart_read_well_in_the_system_palette(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, system_palette: str
+) -> None:
+    window = open_window(folder_config)
+    window.chat_panel.select_chat(2)
+    window.message_bar.show_message("test", "Something went wrong.")
+    with qtbot.waitSignal(window.chart.loaded):
+        window.window_actions.show_chart.trigger()
+    wait_until_idle(qtbot, window)
+    parts = {
+        "performance table": window.performance_panel.table.viewport(),
+        "performance header": window.performance_panel.table.horizontalHeader(),
+        "transcript": window.transcript_panel.view.viewport(),
+        "message bar": window.message_bar,
+        "chart": window.chart.view,
+        "status bar": window.status,
+    }
+
+    screen = window.grab().toImage()
+
+    for name, widget in parts.items():
+        background, best_contrast = look(screen, window, widget)
+        assert is_dark(background) == (system_palette == "dark"), name
+        assert best_contrast >= 7, name
+
+
+def test_status_colours_keep_their_hue_and_contrast_with_the_rows(
+    open_window: OpenWindow, folder_config: Path, system_palette: str
+) -> None:
+    window = open_window(folder_config)
+    model = window.chat_panel.model
+    base = QApplication.palette().color(QPalette.ColorRole.Base)
+
+    in_progress = model.index(model.row_for_key(2) or 0, 3).data(Qt.ItemDataRole.ForegroundRole)
+    waiting = model.index(model.row_for_key(5) or 0, 3).data(Qt.ItemDataRole.ForegroundRole)
+
+    for colour in (in_progress, waiting):
+        assert contrast_ratio(colour, base) >= 4.5
+    assert in_progress.hslHue() == pytest.approx(QColor("#1d4ed8").hslHue(), abs=2)
+
+
+def test_readable_on_lightens_a_dark_blue_on_a_dark_background_and_leaves_good_pairs_alone() -> None:
+    blue, dark, white = QColor("#1d4ed8"), QColor("#17181a"), QColor("#ffffff")
+
+    assert contrast_ratio(blue, dark) < 3
+    assert contrast_ratio(readable_on(blue, dark), dark) >= 4.5
+    assert readable_on(blue, white) == blue

@@ -1,0 +1,127 @@
+"""File → Export performance… / Export chats…: a save dialog (patched here), then a CSV written off the GUI thread."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from arthur_desktop.main_window import MainWindow
+from window_helpers import OpenWindow, chat_ids, wait_until_idle
+
+
+class SaveDialog:
+    """Stands in for QFileDialog.getSaveFileName: answers with a chosen path and records what it was asked."""
+
+    def __init__(self) -> None:
+        self.answer = ""
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, _parent: object, title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        self.asked.append((title, suggested))
+        return self.answer, "CSV files (*.csv)"
+
+
+@pytest.fixture
+def save_dialog(monkeypatch: pytest.MonkeyPatch) -> SaveDialog:
+    dialog = SaveDialog()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    return dialog
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return list(csv.reader(file))
+
+
+def table_headers(window: MainWindow, which: str) -> list[str]:
+    model = window.performance_panel.model if which == "performance" else window.chat_panel.model
+    return [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+
+
+def test_ctrl_e_exports_the_performance_table_with_its_columns_and_numbers_as_numbers(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+    save_dialog.answer = str(tmp_path / "performance.csv")
+
+    with qtbot.waitSignal(window.exporter.exported) as done:
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+    rows = read_rows(tmp_path / "performance.csv")
+    assert [header.removesuffix(" (s)") for header in rows[0]] == table_headers(window, "performance")
+    assert rows == [
+        ["Agent", "Handled", "In progress", "Average (s)", "Median (s)"],
+        ["Test User 1", "1", "1", "300", "300"],
+        ["Test User 2", "0", "0", "", ""],
+        ["Test User 3", "2", "0", "390", "390"],
+    ]
+    assert done.args == [f"Exported 3 agents to {tmp_path / 'performance.csv'}."]
+    assert save_dialog.asked[0][0] == "Export agent performance"
+    assert save_dialog.asked[0][1].endswith(".csv")
+
+
+def test_export_chats_writes_every_chat_of_the_filtered_list(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+    window.chat_panel.show_agent(3, "Test User 3")
+    qtbot.waitUntil(lambda: chat_ids(window) == [3, 4])
+    save_dialog.answer = str(tmp_path / "agent-3")  # no suffix: .csv is added
+
+    with qtbot.waitSignal(window.exporter.exported):
+        window.window_actions.export_chats.trigger()
+
+    rows = read_rows(tmp_path / "agent-3.csv")
+    assert [header.removesuffix(" (s)") for header in rows[0]] == table_headers(window, "chats")
+    assert rows[1:] == [
+        ["3", "Jerry", "Test User 3", "Ended", "2020-09-29T09:00:20.540957+00:00", "180"],
+        ["4", "Jacintha", "Test User 3", "Ended", "2020-09-29T08:40:20.540957+00:00", "600"],
+    ]
+
+
+def test_cancelling_the_dialog_exports_nothing(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+
+    window.window_actions.export_chats.trigger()
+    wait_until_idle(qtbot, window)
+
+    assert len(save_dialog.asked) == 1
+    assert not window.exporter.busy
+    assert [p for p in tmp_path.iterdir() if p.suffix == ".csv"] == []
+
+
+def test_an_export_to_an_unwritable_place_says_why_in_the_window(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+    save_dialog.answer = str(tmp_path / "no-such-folder" / "chats.csv")
+
+    with qtbot.waitSignal(window.exporter.failed):
+        window.window_actions.export_chats.trigger()
+
+    assert window.message_bar.isVisible()
+    assert window.message_bar.messages() == [
+        f"The export failed: Cannot write {tmp_path / 'no-such-folder' / 'chats.csv'}: No such file or directory."
+    ]
+    assert window.window_actions.export_chats.isEnabled()
+
+
+def test_the_export_actions_are_disabled_while_an_export_runs(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+    save_dialog.answer = str(tmp_path / "chats.csv")
+
+    with qtbot.waitSignal(window.exporter.exported):
+        window.window_actions.export_chats.trigger()
+        assert not window.window_actions.export_chats.isEnabled()
+        assert not window.window_actions.export_performance.isEnabled()
+
+    assert window.window_actions.export_chats.isEnabled()

@@ -1,0 +1,130 @@
+"""Another desktop ends a chat: this window shows it at its next refresh (SQLite), or at once (PostgreSQL)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from arthur_desktop.context import WindowContext
+from arthur_desktop.main_window import MainWindow
+from integrations.registry import create_integration
+from seed_data import SEED_DAY, add_chat
+from services.config import load_config
+from services.database import Database, open_database
+from services.end_chat import end_chat
+from services.results import ChatStatus
+from window_helpers import OpenWindow, chat_ids, wait_until_idle, write_config
+
+
+def chat_status(window: MainWindow, chat_id: int) -> ChatStatus | None:
+    return next((c.status for c in window.chat_panel.model.rows if c.chat_id == chat_id), None)
+
+
+def end_chat_on_another_desktop(url: str, chat_id: int, folder: Path) -> None:
+    other = open_database(url, create_and_seed=False)
+    try:
+        integration = create_integration("absolutely_class_airlines", {"output_folder": str(folder)}, {})
+        end_chat(chat_id, other.unit_of_work(), integration)
+    finally:
+        other.dispose()
+
+
+def folder_config_refreshing_every(tmp_path: Path, output_folder: Path, seconds: int) -> Path:
+    return write_config(
+        tmp_path,
+        f'client = "absolutely_class_airlines"\n[absolutely_class_airlines]\noutput_folder = "{output_folder}"\n',
+        refresh_seconds=seconds,
+    )
+
+
+def test_a_chat_ended_elsewhere_shows_at_the_next_refresh_in_place_keeping_selection_and_scroll(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, output_folder: Path, sqlite_url: str
+) -> None:
+    window = open_window(folder_config_refreshing_every(tmp_path, output_folder, 1))
+    table, model = window.chat_panel.table, window.chat_panel.model
+    for number in range(40):  # newer than the seed's chats, so chat 2 is far down the list
+        add_chat(window.context.database, user_id=3, start=SEED_DAY + timedelta(days=1), seconds=number)
+    qtbot.waitUntil(lambda: model.rowCount() == 46, timeout=4000)
+    assert window.chat_panel.select_chat(2)
+    wait_until_idle(qtbot, window)
+    scroll = table.verticalScrollBar().value()
+    assert scroll > 0
+    resets: list[bool] = []
+    changed: list[int] = []
+    model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(lambda first, _last, *_roles: changed.append(first.row()))
+
+    end_chat_on_another_desktop(sqlite_url, 2, output_folder)
+    qtbot.waitUntil(lambda: chat_status(window, 2) is ChatStatus.ENDED, timeout=4000)
+    wait_until_idle(qtbot, window)
+
+    assert resets == []  # rows updated in place (dataChanged), not a reset that would lose the view's state
+    assert model.row_for_key(2) in changed
+    assert chat_ids(window)[-6:] == [3, 2, 5, 1, 6, 4]
+    selected = window.chat_panel.selected_chat()
+    assert selected is not None and (selected.chat_id, selected.status) == (2, ChatStatus.ENDED)
+    assert table.verticalScrollBar().value() == scroll
+    assert window.transcript_panel.caption.text() == "Chat 2 · Jane · Ended · Test User 1"
+    assert not window.transcript_panel.end_chat_button.isEnabled()
+    assert not window.window_actions.end_chat.isEnabled()
+    performance = {r.name: (r.chats_handled, r.chats_in_progress) for r in window.performance_panel.model.rows}
+    assert performance["Test User 1"] == (2, 0)
+
+
+def test_on_sqlite_there_is_no_listener_thread(qtbot: QtBot, open_window: OpenWindow, folder_config: Path) -> None:
+    window = open_window(folder_config)
+
+    qtbot.waitUntil(lambda: not window.live_changes.running)
+
+
+@pytest.fixture
+def postgres_window(
+    qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path
+) -> Iterator[MainWindow]:
+    config = load_config(str(folder_config_refreshing_every(tmp_path, output_folder, 3600)), {})
+    window = MainWindow(
+        WindowContext(postgres_database, config), QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignals([window.initial_load_done, window.live_changes.listening], timeout=10_000):
+        window.start()
+    wait_until_idle(qtbot, window)
+    yield window
+    window.close()
+    window.runner.wait_for_done()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_chat_ended_elsewhere_shows_at_once(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
+) -> None:
+    window = postgres_window
+    assert window.chat_panel.select_chat(2)
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+
+    end_chat_on_another_desktop(url, 2, output_folder)
+    ended = time.monotonic()
+    qtbot.waitUntil(lambda: chat_status(window, 2) is ChatStatus.ENDED, timeout=3000)
+
+    assert time.monotonic() - ended < 3  # the automatic refresh is an hour away
+    assert window.refresh_timer.remainingTime() > 3_000_000
+    selected = window.chat_panel.selected_chat()
+    assert selected is not None and selected.status is ChatStatus.ENDED
+
+
+@pytest.mark.postgres
+def test_closing_the_window_stops_the_listener_within_a_second(postgres_window: MainWindow) -> None:
+    assert postgres_window.live_changes.running
+
+    started = time.monotonic()
+    postgres_window.close()
+
+    assert time.monotonic() - started < 1.0
+    assert not postgres_window.live_changes.running
