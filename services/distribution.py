@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.selectable import CTE
 
 from services.models import Chat, User
-from services.performance import agent_key, checked_window, handled_in
+from services.performance import agent_key, checked_window, handled_in, ranked_handled_chats
 from services.results import TimeWindow
 from services.unit_of_work import UnitOfWork
 
@@ -100,15 +100,7 @@ def _stats_by_rank(window: TimeWindow) -> CTE:
         .group_by(agent)
         .cte("counts")
     )
-    ranked = (
-        select(
-            agent.label("user_id"),
-            seconds.label("seconds"),
-            func.row_number().over(partition_by=agent, order_by=seconds).label("position"),
-        )
-        .where(handled_in(window))
-        .cte("ranked")
-    )
+    ranked = ranked_handled_chats(window)
     n, position = counts.c.n, ranked.c.position
     ranks = {"lower_quartile": _nearest_rank(n, 1, 4), "upper_quartile": _nearest_rank(n, 3, 4)}
     ranks["p90"] = _nearest_rank(n, 9, 10)

@@ -101,15 +101,7 @@ def _stats_by_rank(window: TimeWindow) -> CTE:
         .group_by(agent)
         .cte("counts")
     )
-    ranked = (
-        select(
-            agent.label("user_id"),
-            Chat.handling_seconds.label("seconds"),
-            func.row_number().over(partition_by=agent, order_by=Chat.handling_seconds).label("position"),
-        )
-        .where(handled_in(window))
-        .cte("ranked")
-    )
+    ranked = ranked_handled_chats(window)
     total = counts.c.chats_handled
     middle = ranked.c.position.in_(((total + 1) // 2, (total + 2) // 2))
     return (
@@ -117,6 +109,20 @@ def _stats_by_rank(window: TimeWindow) -> CTE:
         .join(ranked, and_(ranked.c.user_id == counts.c.user_id, middle))
         .group_by(counts.c.user_id, total, counts.c.average_seconds)
         .cte("stats")
+    )
+
+
+def ranked_handled_chats(window: TimeWindow) -> CTE:
+    """Each handled chat in the window with its rank (1, 2, …) by handling time among its agent's chats."""
+    agent = agent_key(window)
+    return (
+        select(
+            agent.label("user_id"),
+            Chat.handling_seconds.label("seconds"),
+            func.row_number().over(partition_by=agent, order_by=Chat.handling_seconds).label("position"),
+        )
+        .where(handled_in(window))
+        .cte("ranked")
     )
 
 
