@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +42,11 @@ class Database:
     engine: Engine
     session_factory: sessionmaker[Session]
     display_url: str
+    # Only for an in-memory SQLite database: its single shared connection allows one transaction at a time.
+    shared_connection_lock: threading.RLock | None = None
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.shared_connection_lock)
 
     @property
     def dialect(self) -> str:
@@ -82,6 +85,7 @@ def open_database(url: str, *, create_and_seed: bool = True) -> Database:
         engine=engine,
         session_factory=sessionmaker(engine, expire_on_commit=False),
         display_url=parsed.render_as_string(hide_password=True),
+        shared_connection_lock=threading.RLock() if _is_in_memory(parsed) else None,
     )
     try:
         prepare_schema(database, seed=create_and_seed)
@@ -110,7 +114,7 @@ def prepare_schema(database: Database, *, seed: bool) -> bool:
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "postgresql":
         return create_engine(url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, pool_pre_ping=True)
-    in_memory = url.database in (None, "", ":memory:")
+    in_memory = _is_in_memory(url)
     if in_memory:
         # One shared connection, so every session (and worker thread) sees the same in-memory data.
         engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
@@ -119,6 +123,10 @@ def _create_engine(url: URL) -> Engine:
         engine = create_engine(url)
     event.listen(engine, "connect", _configure_sqlite_connection(wal=not in_memory))
     return engine
+
+
+def _is_in_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def _configure_sqlite_connection(*, wal: bool) -> Any:

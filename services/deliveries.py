@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row, and_, or_, select, update
 
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
+from integrations.transcript import Transcript
 from services.change_feed import notify_change
 from services.clock import utc_now
 from services.errors import ArthurError
@@ -41,27 +42,9 @@ def deliver(
     clock: Callable[[], datetime] = utc_now,
 ) -> DeliveryRecord:
     """Deliver one outbox entry unless it is delivered already or another process holds it."""
-    with uow:
-        claimed = uow.session.execute(
-            update(Delivery)
-            .where(
-                Delivery.delivery_id == delivery_id,
-                Delivery.client == integration.client,
-                _claimable(clock()),
-            )
-            .values(
-                status=DeliveryStatus.DELIVERING.value,
-                claimed_at=clock(),
-                updated=clock(),
-                attempts=Delivery.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return _record(uow, delivery_id)
-        chat_id = uow.session.scalars(select(Delivery.chat_id).where(Delivery.delivery_id == delivery_id)).one()
-        transcript = load_transcript(uow.session, chat_id)
-        uow.commit()
+    transcript = _claim(delivery_id, uow, integration.client, clock())
+    if transcript is None:
+        return _record(uow, delivery_id)
     try:
         receipt = integration.deliver(transcript)
     except DeliveryFailed as exc:
@@ -70,6 +53,32 @@ def deliver(
         log.exception("Delivery %s failed unexpectedly", delivery_id)
         return _record_failure(delivery_id, uow, f"Unexpected error: {exc}", None, None, clock())
     return _record_success(delivery_id, uow, receipt, clock())
+
+
+def _claim(delivery_id: int, uow: UnitOfWork, client: str, now: datetime) -> Transcript | None:
+    """Mark the delivery as in flight and load its transcript; None when it is not ours to deliver."""
+    with uow:
+        claimed = uow.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.delivery_id == delivery_id,
+                Delivery.client == client,
+                _claimable(now),
+            )
+            .values(
+                status=DeliveryStatus.DELIVERING.value,
+                claimed_at=now,
+                updated=now,
+                attempts=Delivery.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        chat_id = uow.session.scalars(select(Delivery.chat_id).where(Delivery.delivery_id == delivery_id)).one()
+        transcript = load_transcript(uow.session, chat_id)
+        uow.commit()
+    return transcript
 
 
 def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> DeliveryRecord:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,8 +13,15 @@ from services.errors import DatabaseUnavailable
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    """Use it in one `with` block at a time; it may be reused for the next block.
+
+    lock, when given, is held for the whole block: an in-memory SQLite database is one connection that every
+    thread shares, so its transactions must take turns.
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session], lock: AbstractContextManager[Any] | None = None) -> None:
         self._session_factory = session_factory
+        self._lock = lock
         self._session: Session | None = None
 
     @property
@@ -23,6 +31,10 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("The unit of work is already in use; open a new one for nested work.")
+        if self._lock is not None:
+            self._lock.__enter__()
         self._session = self._session_factory()
         return self
 
@@ -38,6 +50,8 @@ class UnitOfWork:
             session.rollback()
         finally:
             session.close()
+            if self._lock is not None:
+                self._lock.__exit__(None, None, None)
         if isinstance(exc, OperationalError | InterfaceError):
             raise DatabaseUnavailable(f"The database could not be used: {exc.orig}") from exc
 

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from integrations.base import DeliveryReceipt, TranscriptIntegration
 from integrations.registry import create_integration
 from integrations.transcript import Transcript
+from seed_data import SEED_DAY, add_chat
 from services.chats import get_chat
 from services.database import Database
 from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
@@ -256,3 +257,58 @@ def test_an_ended_chat_counts_in_its_agents_figures_straight_away(database: Data
     assert (agent.name, agent.chats_handled, agent.chats_in_progress) == ("Test User 1", 2, 0)
     assert agent.average_handling_seconds == (300 + 600) / 2
     assert get_chat(database.unit_of_work(), 2).handling_seconds == 600.0
+
+
+def test_retrying_a_delivery_that_is_already_delivered_returns_it_and_locks_nothing(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from services.database import open_database
+
+    database = open_database(sqlite_url)
+    client = folder_client(tmp_path / "out")
+    result = end_chat(2, database.unit_of_work(), client)
+
+    again = retry_delivery(result.delivery_id, database.unit_of_work(), client)
+    other_desktop = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), timeout=0.5)
+    other_desktop.execute("UPDATE users SET name = 'Renamed' WHERE user_id = 2")
+    other_desktop.commit()
+    other_desktop.close()
+    database.dispose()
+
+    assert (again.status, again.attempts, again.path) == (DeliveryStatus.DELIVERED, 1, result.path)
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+
+
+def test_an_in_memory_database_serves_concurrent_workers_consistently(tmp_path: Path) -> None:
+    from services.chats import list_chats
+    from services.database import open_database
+
+    database = open_database("sqlite://")
+    chat_ids = [add_chat(database, user_id=1, start=SEED_DAY, seconds=None) for _ in range(40)]
+    client = folder_client(tmp_path / "out")
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                agent_performance(database.unit_of_work())
+                list_chats(database.unit_of_work(), limit=20)
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    results = [end_chat(chat_id, database.unit_of_work(), client) for chat_id in chat_ids]
+    stop.set()
+    for thread in readers:
+        thread.join()
+
+    assert errors == []
+    assert {r.status for r in results} == {"delivered"}
+    assert agent_performance(database.unit_of_work())[0].chats_handled == 41
+    assert len(list_deliveries(database.unit_of_work())) == 40
