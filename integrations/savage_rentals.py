@@ -21,7 +21,7 @@ from integrations.config_values import (
     url_for_display,
     warn_about_unknown_keys,
 )
-from integrations.savage_rentals_errors import API_NAME, failure_for_exception, failure_for_response
+from integrations.savage_rentals_errors import API_NAME, failure_for_exception, failure_for_response, without_token
 from integrations.transcript import Transcript
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,8 @@ class SavageRentalsIntegration:
             logger.warning("Delivering chat %s to %s failed: %s", transcript.chat_id, url, failure)
             raise failure
         logger.info("Delivered chat %s to %s: HTTP %s", transcript.chat_id, url, response.status_code)
-        return DeliveryReceipt(http_status=response.status_code, response=response.text)
+        # Stored and shown to managers: an API that echoes the token must not put it there either.
+        return DeliveryReceipt(http_status=response.status_code, response=without_token(response.text, self._token))
 
     def describe(self) -> str:
         return f"{API_NAME} · {url_for_display(self.api_url)}"

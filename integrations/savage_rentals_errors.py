@@ -18,7 +18,7 @@ _HIDDEN = "<hidden>"
 def failure_for_response(response: requests.Response, attempts: int, token: str | None) -> DeliveryFailed:
     """A non-2xx answer: the API's own message, the status, and the body, all without the token."""
     status = response.status_code
-    body = _without_token(response.text, token)
+    body = without_token(response.text, token)
     message = api_message(body)
     if 400 <= status < 500:
         sentence = f"The {API_NAME} refused the transcript (HTTP {status})"
@@ -68,7 +68,7 @@ def _truncated(text: str) -> str:
     return text[: MAX_MESSAGE_CHARACTERS - 1].rstrip() + "…"
 
 
-def _without_token(text: str, token: str | None) -> str:
+def without_token(text: str, token: str | None) -> str:
     # An API may echo a rejected token back ("invalid token ..."); it must not reach messages or logs.
     return text.replace(token, _HIDDEN) if token else text
 

@@ -18,6 +18,7 @@ from services.locations import CONFIG_ENV, default_config_path
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_SECONDS = 30
+MAX_REFRESH_SECONDS = 86_400
 
 
 def resolve_config_path(cli_value: str | None, environ: Mapping[str, str]) -> tuple[Path, bool]:
@@ -53,6 +54,8 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
     except IntegrationConfigError as exc:
         where = "client" if exc.key == "client" else f"{client}.{exc.key}"
         raise ConfigError(f"{path}: key '{where}': {exc.message}") from exc
+    except ValueError as exc:  # e.g. a NUL character in a path
+        raise ConfigError(f"{path}: [{client}] holds an unusable value ({exc}).") from exc
     return AppConfig(path, client, integration, _refresh_seconds(path, document))
 
 
@@ -64,15 +67,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: the config file does not exist.") from None
     except OSError as exc:
         raise ConfigError(f"{path}: the config file cannot be read ({exc.strerror}).") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
 
 
 def _refresh_seconds(path: Path, document: Mapping[str, Any]) -> int:
     window = document.get("window", {})
     value = window.get("refresh_seconds", DEFAULT_REFRESH_SECONDS) if isinstance(window, dict) else None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{path}: key 'window.refresh_seconds' must be a whole number of seconds, 0 or more.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REFRESH_SECONDS:
+        raise ConfigError(
+            f"{path}: key 'window.refresh_seconds' must be a whole number of seconds from 0 to {MAX_REFRESH_SECONDS}."
+        )
     return value
 
 

@@ -68,7 +68,8 @@ def parse_database_url(url: str) -> URL:
     if backend == "postgresql":
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
-        return parsed
+        # SQLite would open a folder literally named "~".
+        return parsed.set(database=str(Path(parsed.database).expanduser())) if parsed.database else parsed
     raise InvalidDatabaseUrl(f"Database '{backend}' is not supported; use SQLite or PostgreSQL.")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,6 +22,8 @@ from services.unit_of_work import UnitOfWork
 
 __all__ = ["chat_transcript", "close_chat_and_enqueue", "end_chat"]
 
+log = logging.getLogger(__name__)
+
 
 def end_chat(
     chat_id: int,
@@ -32,7 +35,12 @@ def end_chat(
     """End a chat in progress and deliver its transcript; a failed delivery stays queued for a retry."""
     ended_at = clock()
     delivery_id = close_chat_and_enqueue(chat_id, uow, integration.client, ended_at)
-    record = deliver(delivery_id, uow, integration, clock=clock)
+    try:
+        record = deliver(delivery_id, uow, integration, clock=clock)
+    except ArthurError as exc:
+        # The chat has ended and its delivery is recorded: say it is queued, never that it was refused.
+        log.warning("Chat %s ended; its delivery %s waits for a retry: %s", chat_id, delivery_id, exc)
+        return EndChatResult(chat_id, delivery_id, integration.client, "queued", ended_at, None, None, None, str(exc))
     delivered = record.status is DeliveryStatus.DELIVERED
     return EndChatResult(
         chat_id=chat_id,

@@ -31,7 +31,8 @@ COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("ARTHUR_LOG_LEVEL", "WARNING").upper())
+    level = os.environ.get("ARTHUR_LOG_LEVEL", "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

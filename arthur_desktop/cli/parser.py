@@ -10,6 +10,7 @@ from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path
 from services.results import ChatStatus
 
 FORMATS = ("table", "json", "csv")
+LARGEST_NUMBER = 2_147_483_647  # the largest id a PostgreSQL integer column holds
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -118,4 +119,6 @@ def _whole_number(text: str, *, minimum: int) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"'{text}' must be {minimum} or more")
+    if value > LARGEST_NUMBER:
+        raise argparse.ArgumentTypeError(f"'{text}' is too large (at most {LARGEST_NUMBER})")
     return value

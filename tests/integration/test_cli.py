@@ -154,6 +154,8 @@ def test_init_db_seeds_a_new_database_once(capsys: pytest.CaptureFixture[str], d
         (["chats", "--status", "closed"], 2, "invalid choice"),
         (["chats", "--limit", "-1"], 2, "must be 1 or more"),
         (["chats", "--agent", "x"], 2, "is not a whole number"),
+        (["user", "99999999999999999999"], 2, "is too large"),
+        (["chats", "--limit", "9223372036854775807"], 2, "is too large"),
         (["init-db", "--database-url", "nonsense"], 2, "is not a database URL"),
         (
             ["chats", "--database-url", "postgresql+psycopg://nobody@127.0.0.1:1/x"],
@@ -222,3 +224,14 @@ def test_generate_refuses_bad_sizes(capsys: pytest.CaptureFixture[str], sqlite_u
     code, out, err = run(capsys, "--database-url", sqlite_url, "generate", *argv)
 
     assert (code, out, len(err.strip().splitlines())) == (2, "", 1)
+
+
+def test_a_home_relative_sqlite_path_is_expanded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+    code, _, err = run(capsys, "--database-url", "sqlite:///~/arthur/home.db", "user", "1")
+
+    assert (code, err) == (0, "")
+    assert (tmp_path / "arthur" / "home.db").is_file()

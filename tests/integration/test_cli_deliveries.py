@@ -124,6 +124,7 @@ def test_transcript_prints_what_the_client_receives(
         (["transcript", "6"], 1, "still waiting for an agent"),
         (["transcript", "99"], 1, "There is no chat with id 99."),
         (["deliveries", "--format", "csv"], 2, "invalid choice"),
+        (["end-chat", "3000000000"], 2, "is too large"),
     ],
 )
 def test_refusals_and_bad_input_give_one_line_and_write_nothing(

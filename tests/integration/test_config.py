@@ -107,3 +107,29 @@ def test_the_default_config_is_created_from_resources_on_first_run(
     assert config.path == tmp_path / "config" / "arthur-desktop" / "config.toml"
     assert config.path.read_text().startswith("# Arthur Desktop client configuration.")
     assert config.client == "absolutely_class_airlines"
+
+
+def test_a_config_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('client = "savage_rentals"  # café'.encode("latin-1"))
+
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(str(path), {})
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (
+            'client = "absolutely_class_airlines"\n[absolutely_class_airlines]\noutput_folder = "/tmp/a\\u0000b"\n',
+            "absolutely_class_airlines",
+        ),
+        (
+            'client = "savage_rentals"\n[savage_rentals]\napi_url = "https://x"\n[window]\nrefresh_seconds = 9999999\n',
+            "window.refresh_seconds",
+        ),
+    ],
+)
+def test_unusable_values_are_config_errors(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key):
+        load_config(write(tmp_path, text), {})

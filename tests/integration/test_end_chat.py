@@ -20,7 +20,7 @@ from services.chats import get_chat
 from services.database import Database
 from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue, end_chat
-from services.errors import ChatAlreadyEnded, ChatNotStarted, UnknownChat
+from services.errors import ChatAlreadyEnded, ChatNotStarted, DatabaseUnavailable, UnknownChat
 from services.models import Delivery
 from services.performance import agent_performance
 from services.results import DeliveryStatus, EndChatResult
@@ -312,3 +312,20 @@ def test_an_in_memory_database_serves_concurrent_workers_consistently(tmp_path: 
     assert {r.status for r in results} == {"delivered"}
     assert agent_performance(database.unit_of_work())[0].chats_handled == 41
     assert len(list_deliveries(database.unit_of_work())) == 40
+
+
+def test_a_database_failure_after_the_chat_ended_reports_it_queued_not_refused(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import services.end_chat
+
+    def database_gone(*args: object, **kwargs: object) -> None:
+        raise DatabaseUnavailable("The database could not be used: disk I/O error")
+
+    monkeypatch.setattr(services.end_chat, "deliver", database_gone)
+
+    result = end_jane(database, folder_client(tmp_path / "out"))
+
+    assert (result.status, result.error) == ("queued", "The database could not be used: disk I/O error")
+    assert get_chat(database.unit_of_work(), 2).handle_end == ENDED_AT
+    assert list_deliveries(database.unit_of_work())[0].status is DeliveryStatus.PENDING

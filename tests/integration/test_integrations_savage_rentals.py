@@ -285,3 +285,11 @@ def test_a_token_with_forbidden_characters_is_refused_without_quoting_it() -> No
         from_config({"api_url": "https://crm.example/t", "token_env": "T"}, {"T": bad_token})
 
     assert "secret" not in str(error.value)
+
+
+def test_an_answer_that_echoes_the_token_is_stored_without_it(httpserver: HTTPServer, transcript: Transcript) -> None:
+    httpserver.expect_request(PATH, method="POST").respond_with_data(f"stored, thanks {TOKEN}", status=201)
+
+    receipt = integration_for(httpserver).deliver(transcript)
+
+    assert receipt.response == "stored, thanks <hidden>"
