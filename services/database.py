@@ -18,6 +18,7 @@ from sqlalchemy.pool import StaticPool
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
 from services.locations import DATABASE_URL_ENV, default_database_path
 from services.models import Base
+from services.schema_upgrade import upgrade_schema
 from services.search_index import ensure_search_index
 from services.seed import seed_if_empty
 from services.unit_of_work import UnitOfWork
@@ -103,6 +104,7 @@ def prepare_schema(database: Database, *, seed: bool) -> bool:
     if not set(Base.metadata.tables) <= existing:
         log.info("Creating tables in %s", database.display_url)
         Base.metadata.create_all(engine)
+    upgrade_schema(engine)
     ensure_search_index(engine)
     if not seed:
         return False

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import DateTime, literal, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
@@ -16,7 +16,6 @@ from services.deliveries import deliver
 from services.errors import ArthurError, ChatAlreadyEnded, ChatNotStarted, UnknownChat
 from services.models import Chat, Delivery
 from services.results import DeliveryStatus, EndChatResult
-from services.sql_time import seconds_between
 from services.transcripts import chat_transcript
 from services.unit_of_work import UnitOfWork
 
@@ -65,10 +64,7 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
         closed = uow.session.execute(
             update(Chat)
             .where(Chat.chat_id == chat_id, Chat.handle_start.is_not(None), Chat.handle_end.is_(None))
-            .values(
-                handle_end=ended_at,
-                handling_seconds=seconds_between(Chat.handle_start, literal(ended_at, DateTime())),
-            )
+            .values(handle_end=ended_at)
             .execution_options(synchronize_session=False)
         )
         if closed.rowcount != 1:  # type: ignore[attr-defined]

@@ -15,13 +15,12 @@ from services.database import Database, prepare_schema
 from services.errors import ArthurError
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
-from services.sql_time import handling_seconds
 from services.synthetic_data import ChatFactory, SyntheticMessage
 
 BATCH_CHATS = 20_000
 _COLUMNS = {
     "users": ("user_id", "name"),
-    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end", "handling_seconds"),
+    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end"),
     "messages": ("message_id", "chat_id", "text", "user_id", "sent_at"),
 }
 
@@ -110,7 +109,6 @@ def _chat_row(chat: Any) -> tuple[Any, ...]:
         chat.user_id,
         chat.handle_start,
         chat.handle_end,
-        handling_seconds(chat.handle_start, chat.handle_end),
     )
 
 

@@ -11,17 +11,13 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from services.models import Chat, Message, User
-from services.sql_time import handling_seconds
 
 _TIMESTAMP_FIELDS = ("created", "handle_start", "handle_end", "sent_at")
 
 
 def load_seed_rows() -> dict[str, list[dict[str, Any]]]:
     raw = json.loads(files("resources").joinpath("seed.json").read_text(encoding="utf-8"))
-    rows = {table: [_parse_timestamps(row) for row in table_rows] for table, table_rows in raw.items()}
-    for chat in rows["chats"]:
-        chat["handling_seconds"] = handling_seconds(chat["handle_start"], chat["handle_end"])
-    return rows
+    return {table: [_parse_timestamps(row) for row in table_rows] for table, table_rows in raw.items()}
 
 
 def database_holds_data(session: Session) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float
@@ -11,13 +10,6 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import GenericFunction
-
-
-def handling_seconds(start: datetime | None, end: datetime | None) -> float | None:
-    """The same figure in Python, for rows written in bulk: None until the chat has both ends."""
-    if start is None or end is None:
-        return None
-    return round((end - start).total_seconds(), 3)
 
 
 class seconds_between(GenericFunction[float]):  # noqa: N801 - reads as a SQL function

@@ -40,7 +40,6 @@ def add_chat(
             user_id=user_id,
             handle_start=start,
             handle_end=end,
-            handling_seconds=None if end is None else seconds,
         )
         uow.session.add(chat)
         uow.session.flush()

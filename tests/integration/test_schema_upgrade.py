@@ -1,0 +1,57 @@
+"""A database with Arthur's own tables (the brief's schema, written by other systems) opens and counts right."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from services.database import open_database
+from services.performance import agent_performance
+
+ARTHUR_TABLES = (
+    "CREATE TABLE users (user_id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL UNIQUE)",
+    "CREATE TABLE chats (chat_id INTEGER PRIMARY KEY, created TIMESTAMP NOT NULL, customer_name VARCHAR(200) NOT NULL,"
+    " user_id INTEGER REFERENCES users (user_id), handle_start TIMESTAMP, handle_end TIMESTAMP)",
+    "CREATE TABLE messages (message_id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL REFERENCES chats (chat_id),"
+    " text TEXT NOT NULL, user_id INTEGER REFERENCES users (user_id), sent_at TIMESTAMP NOT NULL)",
+    "INSERT INTO users VALUES (1, 'Ann'), (2, 'Bob')",
+    "INSERT INTO chats VALUES (1, '2024-01-01 09:00:00.000000', 'Cara', 1,"
+    " '2024-01-01 09:01:00.000000', '2024-01-01 09:11:00.000000')",
+    "INSERT INTO chats VALUES (2, '2024-01-01 10:00:00.000000', 'Dan', 2, '2024-01-01 10:00:30.000000', NULL)",
+)
+
+
+def write_arthur_database(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for statement in ARTHUR_TABLES:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_arthurs_own_database_opens_and_chats_ended_by_other_systems_count(database_url: str) -> None:
+    write_arthur_database(database_url)
+    database = open_database(database_url)
+
+    before = agent_performance(database.unit_of_work())
+    with database.engine.begin() as connection:  # Arthur itself ends Bob's chat, knowing nothing of this app
+        connection.execute(text("UPDATE chats SET handle_end = '2024-01-01 10:05:30.000000' WHERE chat_id = 2"))
+    after = agent_performance(database.unit_of_work())
+    database.dispose()
+
+    assert [(p.name, p.chats_handled, p.chats_in_progress, p.average_handling_seconds) for p in before] == [
+        ("Ann", 1, 0, 600.0),
+        ("Bob", 0, 1, None),
+    ]
+    assert (after[1].chats_handled, after[1].average_handling_seconds) == (1, 300.0)
+
+
+@pytest.mark.parametrize("reopen", [1, 2])
+def test_opening_again_changes_nothing(database_url: str, reopen: int) -> None:
+    write_arthur_database(database_url)
+    for _ in range(reopen + 1):
+        open_database(database_url).dispose()
+
+    database = open_database(database_url)
+    assert agent_performance(database.unit_of_work())[0].chats_handled == 1
+    database.dispose()
