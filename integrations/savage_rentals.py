@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Mapping
 
 import requests
@@ -22,7 +21,7 @@ from integrations.config_values import (
     warn_about_unknown_keys,
 )
 from integrations.savage_rentals_errors import API_NAME, failure_for_exception, failure_for_response, without_token
-from integrations.transcript import Transcript
+from integrations.transcript import Transcript, delivery_key
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +30,12 @@ RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_SECONDS = 0.5
-# Fixed forever: changing it would give an already delivered chat a new key, and the CRM would store it twice.
-_IDEMPOTENCY_NAMESPACE = uuid.UUID("fcf81a53-a76c-4c32-a83c-bf9a8b7b566f")
 _KNOWN_KEYS = frozenset({"api_url", "token_env", "timeout_seconds", "retries", "backoff_seconds"})
 
 
 def idempotency_key(transcript: Transcript) -> str:
     """The same key for every delivery of one chat, so the API can drop a retried duplicate."""
-    return str(uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{transcript.chat_id}:{transcript.handle_start.isoformat()}"))
+    return delivery_key(transcript)
 
 
 class _BearerAuth(AuthBase):

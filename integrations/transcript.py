@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,8 @@ _ENGLISH_MONTH_ABBREVIATIONS = (
     "Dec",
 )
 _ONE_SECOND = timedelta(seconds=1)
+# Fixed forever: changing it would give an already delivered chat a new key, and a client would store it twice.
+_DELIVERY_KEY_NAMESPACE = uuid.UUID("fcf81a53-a76c-4c32-a83c-bf9a8b7b566f")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ class Transcript:
     handle_end: datetime | None  # None while the chat is still in progress
     handling_seconds: int | None  # None when handle_end is None
     text: str
+
+
+def delivery_key(transcript: Transcript) -> str:
+    """The same key for every delivery of one chat, so that a retried delivery can be recognised."""
+    return str(uuid.uuid5(_DELIVERY_KEY_NAMESPACE, f"{transcript.chat_id}:{transcript.handle_start.isoformat()}"))
 
 
 def whole_seconds_between(start: datetime, end: datetime) -> int:

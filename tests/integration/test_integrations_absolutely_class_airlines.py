@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 
 import integrations
-from integrations.absolutely_class_airlines import AbsolutelyClassAirlinesIntegration, from_config
+from integrations.absolutely_class_airlines import (
+    DELIVERED_MARKER_PREFIX,
+    AbsolutelyClassAirlinesIntegration,
+    from_config,
+)
 from integrations.base import DeliveryFailed, IntegrationConfigError
 from integrations.registry import create_integration
 from integrations.transcript import Transcript, TranscriptLine, build_transcript
@@ -20,7 +25,7 @@ REPOSITORY_ROOT = Path(integrations.__file__).resolve().parents[1]
 
 # Runs in separate interpreters: waits for "go" so that every process writes at the same time.
 WRITER_PROCESS = """
-import sys, threading, time
+import sys, threading, time, zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from integrations.absolutely_class_airlines import AbsolutelyClassAirlinesIntegration
@@ -35,7 +40,8 @@ def write(thread):
     for index in range(per_thread):
         label = f"process {worker} thread {thread} delivery {index}"
         line = TranscriptLine(start, False, label)
-        integration.deliver(build_transcript(1, "Customer A", start, start + timedelta(seconds=61), [line]))
+        chat_id = zlib.crc32(label.encode())
+        integration.deliver(build_transcript(chat_id, "Customer A", start, start + timedelta(seconds=61), [line]))
 
 (control / f"ready-{worker}").touch()
 while not (control / "go").exists():
@@ -49,8 +55,10 @@ for thread in workers:
 
 
 def transcript_saying(label: str, customer_name: str = "Customer A") -> Transcript:
+    """A transcript of its own chat (the id derives from the label), saying label."""
     line = TranscriptLine(HANDLE_START, False, label)
-    return build_transcript(1, customer_name, HANDLE_START, HANDLE_START + timedelta(seconds=61), [line])
+    chat_id = zlib.crc32(f"{customer_name}:{label}".encode())
+    return build_transcript(chat_id, customer_name, HANDLE_START, HANDLE_START + timedelta(seconds=61), [line])
 
 
 def expected_bytes(label: str) -> bytes:
@@ -64,7 +72,7 @@ def label_in(path: Path) -> str:
 
 def assert_numbered_without_gaps(folder: Path, expected_labels: Iterable[str]) -> None:
     expected = sorted(expected_labels)
-    names = {path.name for path in folder.iterdir() if path.name != HINT_FILE_NAME}
+    names = {path.name for path in folder.iterdir() if not path.name.startswith(".")}
     assert names == {f"{number}.txt" for number in range(1, len(expected) + 1)}, "gaps or stray files"
     assert sorted(label_in(folder / name) for name in names) == expected, "a delivery was lost or overwritten"
 
@@ -120,7 +128,9 @@ def test_no_temporary_files_are_left_behind(integration: AbsolutelyClassAirlines
         integration.deliver(transcript_saying(f"message {index}"))
 
     folder = integration.output_folder / "customer-a"
-    assert sorted(path.name for path in folder.iterdir()) == [HINT_FILE_NAME, "1.txt", "2.txt", "3.txt"]
+    names = sorted(path.name for path in folder.iterdir() if not path.name.startswith(DELIVERED_MARKER_PREFIX))
+    assert names == [HINT_FILE_NAME, "1.txt", "2.txt", "3.txt"]
+    assert len([path for path in folder.iterdir() if path.name.startswith(DELIVERED_MARKER_PREFIX)]) == 3
     assert [path.name for path in integration.output_folder.iterdir()] == ["customer-a"]
 
 
@@ -319,3 +329,28 @@ def test_the_registry_builds_the_folder_integration(tmp_path: Path) -> None:
     assert isinstance(integration, AbsolutelyClassAirlinesIntegration)
     assert integration.client == "absolutely_class_airlines"
     assert integration.describe() == f"Absolutely Class Airlines folder · {tmp_path}"
+
+
+def test_delivering_the_same_chat_again_returns_its_file_instead_of_a_copy(
+    integration: AbsolutelyClassAirlinesIntegration,
+) -> None:
+    first = integration.deliver(transcript_saying("hello"))
+    other = integration.deliver(transcript_saying("another chat"))
+
+    again = integration.deliver(transcript_saying("hello"))
+
+    assert first.path is not None and again.path == first.path
+    assert Path(first.path).name == "1.txt"
+    assert Path(other.path or "").name == "2.txt"
+    assert_numbered_without_gaps(integration.output_folder / "customer-a", ["hello", "another chat"])
+
+
+def test_a_marker_whose_file_is_gone_writes_the_transcript_again(
+    integration: AbsolutelyClassAirlinesIntegration,
+) -> None:
+    first = integration.deliver(transcript_saying("hello"))
+    Path(first.path or "").unlink()
+
+    again = integration.deliver(transcript_saying("hello"))
+
+    assert Path(again.path or "").read_bytes() == expected_bytes("hello")
