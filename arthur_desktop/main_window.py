@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
         self.live_changes.stop()
+        self.deliveries_panel.stop()
         if self.save_layout_on_close:
             self.save_layout()
         self.runner.wait_for_done()

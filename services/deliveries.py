@@ -88,15 +88,26 @@ def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptInt
     return deliver(delivery_id, uow, integration)
 
 
-def retry_pending_deliveries(uow: UnitOfWork, integration: TranscriptIntegration) -> list[DeliveryRecord]:
-    """Deliver every pending or failed entry of the configured client, oldest first."""
+def retry_pending_deliveries(
+    uow: UnitOfWork, integration: TranscriptIntegration, *, should_stop: Callable[[], bool] = lambda: False
+) -> list[DeliveryRecord]:
+    """Deliver every pending or failed entry of the configured client, oldest first.
+
+    should_stop is asked before each delivery, so that a closing window need not wait for the whole queue;
+    what is left stays queued for the next retry.
+    """
     with uow:
         ids = uow.session.scalars(
             select(Delivery.delivery_id)
             .where(Delivery.client == integration.client, _claimable(utc_now()))
             .order_by(Delivery.delivery_id)
         ).all()
-    return [deliver(delivery_id, uow, integration) for delivery_id in ids]
+    records = []
+    for delivery_id in ids:
+        if should_stop():
+            break
+        records.append(deliver(delivery_id, uow, integration))
+    return records
 
 
 def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, limit: int = 500) -> list[DeliveryRecord]:

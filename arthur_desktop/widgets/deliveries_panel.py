@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal, Slot
@@ -48,6 +49,7 @@ class DeliveriesPanel(QWidget):
         self._database = database
         self._integration = integration
         self._runner = runner
+        self._stopping = threading.Event()  # set when the window closes: a running "Retry all" stops early
         self.model = DeliveryModel(self)
         self.status_box = self._status_box()
         self.retry_button = QPushButton("Retry", self)
@@ -89,7 +91,14 @@ class DeliveriesPanel(QWidget):
     @Slot()
     def retry_all(self) -> None:
         database, integration = self._database, self._integration
-        self._start_retry(lambda: retry_pending_deliveries(database.unit_of_work(), integration))
+        stopping = self._stopping
+        self._start_retry(
+            lambda: retry_pending_deliveries(database.unit_of_work(), integration, should_stop=stopping.is_set)
+        )
+
+    def stop(self) -> None:
+        """Let a running "Retry all" finish after its current delivery; the rest stays queued."""
+        self._stopping.set()
 
     def select_delivery(self, delivery_id: int) -> bool:
         return self.table.select_key(delivery_id)

@@ -6,16 +6,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 from werkzeug import Request, Response
 
+from arthur_desktop.context import open_context
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.models.delivery_model import DeliveryModel
+from seed_data import SEED_DAY, add_chat
 from services.config import load_config
 from services.database import open_database
-from services.end_chat import end_chat
+from services.deliveries import list_deliveries
+from services.end_chat import close_chat_and_enqueue, end_chat
 from services.results import DeliveryStatus
 from window_helpers import OpenWindow, wait_until_idle
 
@@ -203,3 +206,32 @@ def test_an_api_slower_than_its_timeout_leaves_the_transcript_queued(
     )
     assert result.retry_button.isVisible()
     assert statuses(window.deliveries_panel.model) == [DeliveryStatus.FAILED]
+
+
+def test_closing_the_window_does_not_wait_for_the_whole_delivery_queue(
+    qtbot: QtBot,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    sqlite_url: str,
+    api_gate: threading.Event,
+    window_settings: QSettings,
+) -> None:
+    config = api_config(timeout_seconds=5)
+    httpserver.expect_request("/transcripts").respond_with_handler(slow_handler(api_gate))
+    database = open_database(sqlite_url)
+    chats = [add_chat(database, user_id=1, start=SEED_DAY, seconds=None) for _ in range(4)]
+    for chat_id in chats:
+        close_chat_and_enqueue(chat_id, database.unit_of_work(), "savage_rentals", SEED_DAY)
+    context = open_context(sqlite_url, str(config), {})
+    window = MainWindow(context, window_settings)
+    window.save_layout_on_close = False
+    window.show()
+    window.start()  # retries the four queued transcripts; the API holds the first one
+    threading.Timer(0.3, api_gate.set).start()
+
+    window.close()
+    context.close()
+
+    untouched = [d for d in list_deliveries(database.unit_of_work()) if d.attempts == 0]
+    database.dispose()
+    assert len(untouched) >= 3
