@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from services.chats import list_chats
 from services.errors import ArthurError
+from services.formatting import spreadsheet_safe
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatSummary, TimeWindow
 from services.unit_of_work import UnitOfWork
@@ -71,7 +72,7 @@ def export_chats_csv(
 
 def performance_row(row: AgentPerformance) -> list[Any]:
     return [
-        row.name,
+        spreadsheet_safe(row.name),
         row.chats_handled,
         row.chats_in_progress,
         seconds_value(row.average_handling_seconds),
@@ -82,8 +83,8 @@ def performance_row(row: AgentPerformance) -> list[Any]:
 def chat_row(chat: ChatSummary) -> list[Any]:
     return [
         chat.chat_id,
-        chat.customer_name,
-        chat.agent_name or "",
+        spreadsheet_safe(chat.customer_name),
+        spreadsheet_safe(chat.agent_name or ""),
         chat.status.label,
         iso_timestamp(chat.created),
         seconds_value(chat.handling_seconds),

@@ -39,3 +39,11 @@ def delivery_outcome(record: DeliveryRecord) -> str:
     if record.http_status is not None:
         return f"HTTP {record.http_status}"
     return NO_VALUE
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A customer named "=HYPERLINK(…)" must stay text when a manager opens the CSV in a spreadsheet."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text

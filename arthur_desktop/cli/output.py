@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from services.formatting import spreadsheet_safe
+
 
 def plain_record(result: Any) -> dict[str, Any]:
     """A frozen result as a JSON-ready dict: datetimes in ISO 8601, enums as their value."""
@@ -25,7 +27,7 @@ def render_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows({key: "" if value is None else value for key, value in r.items()} for r in records)
+    writer.writerows({key: _csv_value(value) for key, value in r.items()} for r in records)
     return buffer.getvalue().rstrip("\n")
 
 
@@ -50,3 +52,9 @@ def _plain_value(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return spreadsheet_safe(value) if isinstance(value, str) else value

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from seed_data import add_chat
 from services.database import Database
 from services.errors import DatabaseUnavailable
 from services.export import CHAT_HEADERS, PERFORMANCE_HEADERS, ExportFailed, export_chats_csv, export_performance_csv
@@ -116,3 +117,12 @@ def test_a_finished_export_replaces_the_previous_file(database: Database, tmp_pa
 
     assert [row[0] for row in read_rows(path)] == ["ID", "2", "1"]
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".part"] == []
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_a_spreadsheet(database: Database, tmp_path: Path) -> None:
+    add_chat(database, user_id=None, start=None, seconds=None, customer='=HYPERLINK("http://x","Jane")')
+    path = tmp_path / "chats.csv"
+
+    export_chats_csv(database.unit_of_work, ChatFilter(search="hyperlink"), path)
+
+    assert read_rows(path)[1][1] == '\'=HYPERLINK("http://x","Jane")'
