@@ -57,10 +57,13 @@ def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
     with uow:
         if uow.session.get(Chat, chat_id) is None:
             raise UnknownChat(chat_id)
-        messages = uow.session.scalars(
-            select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
-        ).all()
+        messages = uow.session.scalars(messages_in_order(chat_id)).all()
         return tuple(ChatMessage(m.message_id, m.chat_id, m.user_id, m.text, m.sent_at) for m in messages)
+
+
+def messages_in_order(chat_id: int) -> Select[tuple[Message]]:
+    """A chat's messages by sent_at, ties by message_id: the order of the transcript."""
+    return select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
 
 
 def status_expression() -> ColumnElement[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
 from integrations.transcript import Transcript, TranscriptLine, build_transcript
+from services.chats import messages_in_order
 from services.errors import ChatNotStarted, UnknownChat
-from services.models import Chat, Message
+from services.models import Chat
 from services.unit_of_work import UnitOfWork
 
 
@@ -18,9 +18,7 @@ def load_transcript(session: Session, chat_id: int) -> Transcript:
         raise UnknownChat(chat_id)
     if chat.handle_start is None:
         raise ChatNotStarted(chat_id)
-    messages = session.scalars(
-        select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
-    )
+    messages = session.scalars(messages_in_order(chat_id))
     lines = [TranscriptLine(m.sent_at, m.user_id is not None, m.text) for m in messages]
     return build_transcript(chat.chat_id, chat.customer_name, chat.handle_start, chat.handle_end, lines)
 
