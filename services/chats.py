@@ -61,7 +61,7 @@ def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
         return tuple(ChatMessage(m.message_id, m.chat_id, m.user_id, m.text, m.sent_at) for m in messages)
 
 
-def messages_in_order(chat_id: int) -> Select[tuple[Message]]:
+def messages_in_order(chat_id: int) -> Select[Message]:
     """A chat's messages by sent_at, ties by message_id: the order of the transcript."""
     return select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
 
