@@ -79,15 +79,24 @@ def generate(
             writer(raw, "chats", [_chat_row(c) for c in chats])
             writer(raw, "messages", [(m.message_id, m.chat_id, m.text, m.user_id, m.sent_at) for m in messages])
             on_progress(len(chats))
-    with database.unit_of_work() as uow:
-        if database.dialect == "postgresql":
-            advance_postgres_sequences(uow.session)
-        # Fresh statistics, so the planner picks the handle_end index for a month rather than the agent index.
-        uow.session.execute(text("ANALYZE"))
-        uow.commit()
+    _tidy_after_bulk_load(database)
     return GenerationSummary(
         plan.agents, plan.chats, plan.chats * plan.messages_per_chat, time.perf_counter() - started
     )
+
+
+def _tidy_after_bulk_load(database: Database) -> None:
+    """Fresh planner statistics; on PostgreSQL also the visibility map (VACUUM), without which its
+    index-only scans read the table anyway, and sequences moved past the explicit ids."""
+    if database.dialect == "postgresql":
+        with database.unit_of_work() as uow:
+            advance_postgres_sequences(uow.session)
+            uow.commit()
+        with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with database.engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
 
 
 def _next_ids(database: Database) -> tuple[int, int, int, int]:
