@@ -66,7 +66,7 @@ def messages_in_order(chat_id: int) -> Select[Message]:
     return select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
 
 
-def status_expression() -> ColumnElement[str]:
+def _status_expression() -> ColumnElement[str]:
     return case(
         (Chat.handle_start.is_(None), ChatStatus.WAITING.value),
         (Chat.handle_end.is_(None), ChatStatus.IN_PROGRESS.value),
@@ -81,7 +81,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
         Chat.customer_name,
         Chat.user_id,
         User.name.label("agent_name"),
-        status_expression().label("status"),
+        _status_expression().label("status"),
         Chat.created,
         Chat.handle_start,
         Chat.handle_end,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from services.errors import UnknownUser
 from services.models import User
 from services.results import UserInfo
@@ -16,9 +14,3 @@ def get_user(uow: UnitOfWork, user_id: int) -> UserInfo:
         if user is None:
             raise UnknownUser(user_id)
         return UserInfo(user.user_id, user.name)
-
-
-def list_users(uow: UnitOfWork) -> list[UserInfo]:
-    with uow:
-        users = uow.session.scalars(select(User).order_by(User.name)).all()
-        return [UserInfo(user.user_id, user.name) for user in users]

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from services.database import open_database, parse_database_url, prepare_schema, resolve_database_url
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
 from services.models import Chat, Message, User
-from services.users import get_user, list_users
+from services.performance import agent_performance
+from services.users import get_user
 
 
 def row_counts(url: str) -> tuple[int, int, int]:
@@ -57,7 +58,7 @@ def test_a_database_holding_data_is_left_untouched_by_seeding(database_url: str)
         uow.commit()
 
     assert prepare_schema(database, seed=True) is False
-    assert [u.name for u in list_users(database.unit_of_work())] == ["Only Agent"]
+    assert [a.name for a in agent_performance(database.unit_of_work())] == ["Only Agent"]
     database.dispose()
 
 
@@ -92,7 +93,7 @@ def test_an_in_memory_database_is_one_seeded_demo_shared_by_threads() -> None:
     counts: list[int] = []
 
     def count_users() -> None:
-        counts.append(len(list_users(database.unit_of_work())))
+        counts.append(len(agent_performance(database.unit_of_work())))
 
     worker = threading.Thread(target=count_users)
     worker.start()
