@@ -13,10 +13,10 @@ from integrations.base import TranscriptIntegration
 from services.change_feed import notify_change
 from services.clock import utc_now
 from services.deliveries import deliver
-from services.errors import ArthurError, ChatAlreadyEnded, ChatNotStarted, UnknownChat
+from services.errors import ArthurError, ChatAlreadyEnded
 from services.models import Chat, Delivery
 from services.results import DeliveryStatus, EndChatResult
-from services.transcripts import chat_transcript
+from services.transcripts import chat_transcript, started_chat
 from services.unit_of_work import UnitOfWork
 
 __all__ = ["chat_transcript", "close_chat_and_enqueue", "end_chat"]
@@ -86,9 +86,6 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
 
 
 def _refusal(session: Session, chat_id: int) -> ArthurError:
-    chat = session.get(Chat, chat_id)
-    if chat is None:
-        return UnknownChat(chat_id)
-    if chat.handle_start is None:
-        return ChatNotStarted(chat_id)
+    """Why the conditional UPDATE changed nothing: unknown, never picked up, or already ended."""
+    started_chat(session, chat_id)
     return ChatAlreadyEnded(chat_id)

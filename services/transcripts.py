@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
@@ -12,15 +14,21 @@ from services.models import Chat
 from services.unit_of_work import UnitOfWork
 
 
-def load_transcript(session: Session, chat_id: int) -> Transcript:
+def started_chat(session: Session, chat_id: int) -> tuple[Chat, datetime]:
+    """The chat and when an agent picked it up; raises UnknownChat or ChatNotStarted otherwise."""
     chat = session.get(Chat, chat_id)
     if chat is None:
         raise UnknownChat(chat_id)
     if chat.handle_start is None:
         raise ChatNotStarted(chat_id)
+    return chat, chat.handle_start
+
+
+def load_transcript(session: Session, chat_id: int) -> Transcript:
+    chat, handle_start = started_chat(session, chat_id)
     messages = session.scalars(messages_in_order(chat_id))
     lines = [TranscriptLine(m.sent_at, m.user_id is not None, m.text) for m in messages]
-    return build_transcript(chat.chat_id, chat.customer_name, chat.handle_start, chat.handle_end, lines)
+    return build_transcript(chat.chat_id, chat.customer_name, handle_start, chat.handle_end, lines)
 
 
 def chat_transcript(chat_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> str:
