@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from services.day_totals import ensure_day_totals
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
 from services.locations import DATABASE_URL_ENV, default_database_path
 from services.models import Base
@@ -105,6 +106,7 @@ def prepare_schema(database: Database, *, seed: bool) -> bool:
         log.info("Creating tables in %s", database.display_url)
         Base.metadata.create_all(engine)
     upgrade_schema(engine)
+    ensure_day_totals(engine)
     ensure_search_index(engine)
     if not seed:
         return False

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.sql.selectable import CTE
 
+from services.handled_chats import checked_window, handled_in
 from services.models import Chat, User
-from services.performance import agent_key, checked_window, handled_in, ranked_handled_chats
 from services.results import TimeWindow
 from services.unit_of_work import UnitOfWork
 
@@ -130,3 +130,25 @@ def _stats_by_rank(window: TimeWindow) -> CTE:
 def _nearest_rank(n: Any, numerator: int, denominator: int) -> Any:
     """ceil(n * numerator / denominator) in integer arithmetic, the same on every engine."""
     return (n * numerator + denominator - 1) // denominator
+
+
+def ranked_handled_chats(window: TimeWindow) -> CTE:
+    """Each handled chat in the window with its rank (1, 2, …) by handling time among its agent's chats."""
+    agent = agent_key(window)
+    return (
+        select(
+            agent.label("user_id"),
+            Chat.handling_seconds.label("seconds"),
+            func.row_number().over(partition_by=agent, order_by=Chat.handling_seconds).label("position"),
+        )
+        .where(handled_in(window))
+        .cte("ranked")
+    )
+
+
+def agent_key(window: TimeWindow) -> ColumnElement[int | None]:
+    """The per-agent index is already in ranking order, so SQLite's planner walks it even for one month
+    (reading handle_end from the table for a million rows). Grouping a time window by an expression
+    makes it use the handle_end index instead: 140 ms rather than 2 s for a month of a 1M-chat database."""
+    windowed = window.start is not None or window.end is not None
+    return (Chat.user_id + 0) if windowed else Chat.user_id.expression

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Computed, DateTime, Float, ForeignKey, Index, Integer, String, Text, column
+from sqlalchemy import (
+    BigInteger,
+    Computed,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    column,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.sql_time import seconds_between
+
+IN_PROGRESS = text("handle_start IS NOT NULL AND handle_end IS NULL")
 
 
 class Base(DeclarativeBase):
@@ -29,10 +44,14 @@ class User(Base):
 class Chat(Base):
     __tablename__ = "chats"
     __table_args__ = (
-        # Per-agent aggregates over all time read this index alone, already in median order.
-        Index("ix_chats_agent_handling", "user_id", "handling_seconds"),
+        # Each agent's handled chats in handling-time order, so a median is a seek to the middle entry;
+        # handle_end is in it so a time window is filtered without reading the table.
+        Index("ix_chats_agent_handling_end", "user_id", "handling_seconds", "handle_end"),
         # Time windows (handle_end ranges) and chats in progress (handle_end IS NULL), covered.
         Index("ix_chats_handle_end", "handle_end", "user_id", "handling_seconds"),
+        # Only the chats in progress (thousands of a million), counted per agent without the table. SQLite's
+        # planner prefers ix_chats_handle_end (its statistics see one chat per handle_end, NULL included).
+        Index("ix_chats_in_progress", "user_id", sqlite_where=IN_PROGRESS, postgresql_where=IN_PROGRESS),
         # The chat list's order (newest first) and keyset paging, overall and per agent.
         Index("ix_chats_created", "created", "chat_id"),
         Index("ix_chats_agent_created", "user_id", "created", "chat_id"),
@@ -47,6 +66,23 @@ class Chat(Base):
     # handle_end - handle_start in seconds, kept by the database itself (whoever ends the chat), so that the
     # performance figures over millions of chats read one indexed column instead of computing every duration.
     handling_seconds: Mapped[float | None] = mapped_column(Float, handling_seconds_computed())
+
+
+class AgentDayTotal(Base):
+    """Chats handled per agent per UTC day of handle_end, kept by triggers on chats (services.day_totals).
+
+    The performance table sums these instead of reading every chat: its cost grows with agents x days.
+    """
+
+    __tablename__ = "agent_day_totals"
+    # Stored in key order on SQLite, so summing an agent's days reads one stretch of the table.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    chats_handled: Mapped[int] = mapped_column(Integer)
+    # Whole milliseconds (handling_seconds is rounded to them), so adding and removing chats stays exact.
+    handling_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class Message(Base):

@@ -15,6 +15,9 @@ from services.sql_time import seconds_between
 
 log = logging.getLogger(__name__)
 
+# Indexes of older versions that a wider one now serves.
+_REPLACED_INDEXES = ("ix_chats_agent_handling",)
+
 
 def upgrade_schema(engine: Engine) -> None:
     if "handling_seconds" not in {c["name"] for c in inspect(engine).get_columns("chats")}:
@@ -22,6 +25,9 @@ def upgrade_schema(engine: Engine) -> None:
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        for name in _REPLACED_INDEXES:
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
 
 
 def _add_handling_seconds(engine: Engine) -> None:

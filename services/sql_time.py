@@ -1,10 +1,12 @@
-"""Seconds between two timestamps, computed by the database itself on SQLite and PostgreSQL alike."""
+"""Time arithmetic done by the database itself, the same on SQLite and PostgreSQL: seconds between two
+timestamps, and the UTC day of a timestamp."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Float
+from sqlalchemy import Date, Float
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -41,3 +43,25 @@ def _sqlite_seconds_between(element: seconds_between, compiler: SQLCompiler, **k
 def _postgresql_seconds_between(element: seconds_between, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"CAST(round(EXTRACT(EPOCH FROM ({end} - {start})), 3) AS DOUBLE PRECISION)"
+
+
+class utc_day(GenericFunction[date]):  # noqa: N801 - reads as a SQL function
+    """utc_day(timestamp): the calendar day of a naive UTC timestamp, as the engine's own date."""
+
+    type = Date()
+    inherit_cache = True
+    name = "utc_day"
+
+    def __init__(self, timestamp: ColumnElement[Any] | QueryableAttribute[Any]) -> None:
+        super().__init__(timestamp)
+
+
+@compiles(utc_day, "sqlite")
+def _sqlite_utc_day(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores a SQLite Date as 'YYYY-MM-DD', which is what date() gives.
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_day, "postgresql")
+def _postgresql_utc_day(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from services.database import open_database
 from services.performance import agent_performance
@@ -55,3 +55,21 @@ def test_opening_again_changes_nothing(database_url: str, reopen: int) -> None:
     database = open_database(database_url)
     assert agent_performance(database.unit_of_work())[0].chats_handled == 1
     database.dispose()
+
+
+def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_url: str) -> None:
+    write_arthur_database(database_url)
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE INDEX ix_chats_agent_handling ON chats (user_id, handle_start)"))
+    engine.dispose()
+
+    database = open_database(database_url)
+    indexes = {index["name"] for index in inspect(database.engine).get_indexes("chats")}
+    with database.engine.connect() as connection:
+        totals = connection.execute(text("SELECT user_id, chats_handled, handling_ms FROM agent_day_totals")).all()
+    database.dispose()
+
+    assert "ix_chats_agent_handling" not in indexes
+    assert {"ix_chats_agent_handling_end", "ix_chats_in_progress"} <= indexes
+    assert [tuple(row) for row in totals] == [(1, 1, 600_000)]

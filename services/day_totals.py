@@ -1,0 +1,109 @@
+"""Per-agent, per-day totals of handled chats, kept by the database in the same transaction as each change.
+
+Triggers on chats add a chat to its agent's day when it becomes handled (ended by Arthur, by this app, or
+inserted already ended) and take it away when it is changed or deleted, so the totals are right whoever
+writes the chats. They are created, and the totals rebuilt from the chats, when a database lacks them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+
+from services.handled_chats import HANDLING_MS, handled_in
+from services.models import AgentDayTotal, Chat
+from services.results import TimeWindow
+from services.sql_time import utc_day
+
+log = logging.getLogger(__name__)
+
+
+def _sqlite_remove(row: str) -> str:
+    handled = f"{row}.user_id IS NOT NULL AND {row}.handling_seconds IS NOT NULL"
+    key = f"user_id = {row}.user_id AND day = date({row}.handle_end)"
+    return (
+        "UPDATE agent_day_totals SET chats_handled = chats_handled - 1, "
+        f"handling_ms = handling_ms - CAST(round({row}.handling_seconds * 1000) AS INTEGER) WHERE {handled} AND {key}; "
+        f"DELETE FROM agent_day_totals WHERE {handled} AND {key} AND chats_handled = 0; "
+        f""
+    )
+
+
+def _sqlite_add(row: str) -> str:
+    return (
+        "INSERT INTO agent_day_totals (user_id, day, chats_handled, handling_ms) "
+        f"SELECT {row}.user_id, date({row}.handle_end), 1, CAST(round({row}.handling_seconds * 1000) AS INTEGER) "
+        f"WHERE {row}.user_id IS NOT NULL AND {row}.handling_seconds IS NOT NULL "
+        "ON CONFLICT (user_id, day) DO UPDATE SET chats_handled = chats_handled + 1, "
+        "handling_ms = handling_ms + excluded.handling_ms; "
+    )
+
+
+_SQLITE_TRIGGERS = {
+    "agent_day_totals_insert": f"AFTER INSERT ON chats BEGIN {_sqlite_add('new')}END",
+    "agent_day_totals_delete": f"AFTER DELETE ON chats BEGIN {_sqlite_remove('old')}END",
+    "agent_day_totals_update": "AFTER UPDATE OF user_id, handle_start, handle_end ON chats "
+    f"BEGIN {_sqlite_remove('old')}{_sqlite_add('new')}END",
+}
+_POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION agent_day_totals_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' AND OLD.user_id IS NOT NULL AND OLD.handling_seconds IS NOT NULL THEN
+        UPDATE agent_day_totals
+        SET chats_handled = chats_handled - 1, handling_ms = handling_ms - round(OLD.handling_seconds * 1000)::bigint
+        WHERE user_id = OLD.user_id AND day = OLD.handle_end::date;
+        DELETE FROM agent_day_totals
+        WHERE user_id = OLD.user_id AND day = OLD.handle_end::date AND chats_handled = 0;
+    END IF;
+    IF TG_OP <> 'DELETE' AND NEW.user_id IS NOT NULL AND NEW.handling_seconds IS NOT NULL THEN
+        INSERT INTO agent_day_totals (user_id, day, chats_handled, handling_ms)
+        VALUES (NEW.user_id, NEW.handle_end::date, 1, round(NEW.handling_seconds * 1000)::bigint)
+        ON CONFLICT (user_id, day) DO UPDATE
+        SET chats_handled = agent_day_totals.chats_handled + 1,
+            handling_ms = agent_day_totals.handling_ms + excluded.handling_ms;
+    END IF;
+    RETURN NULL;
+END $$
+"""
+_POSTGRES_TRIGGER = (
+    "CREATE OR REPLACE TRIGGER agent_day_totals_follow "
+    "AFTER INSERT OR DELETE OR UPDATE OF user_id, handle_start, handle_end ON chats "
+    "FOR EACH ROW EXECUTE FUNCTION agent_day_totals_follow()"
+)
+
+
+def ensure_day_totals(engine: Engine) -> None:
+    """Create the triggers when missing and, in the same transaction, rebuild the totals from the chats."""
+    with engine.begin() as connection:
+        if _has_triggers(connection):
+            return
+        log.info("Building per-agent day totals in %s", engine.url.render_as_string(hide_password=True))
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(_POSTGRES_FUNCTION))
+            connection.execute(text(_POSTGRES_TRIGGER))
+        else:
+            for name, body in _SQLITE_TRIGGERS.items():
+                connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+        rebuild_day_totals(connection)
+
+
+def rebuild_day_totals(connection: Connection) -> None:
+    day = utc_day(Chat.handle_end)
+    connection.execute(delete(AgentDayTotal))
+    connection.execute(
+        insert(AgentDayTotal).from_select(
+            ["user_id", "day", "chats_handled", "handling_ms"],
+            select(Chat.user_id, day, func.count(), func.sum(HANDLING_MS))
+            .where(handled_in(TimeWindow()))
+            .group_by(Chat.user_id, day),
+        )
+    )
+
+
+def _has_triggers(connection: Connection) -> bool:
+    if connection.dialect.name == "postgresql":
+        found = "SELECT count(*) FROM pg_trigger WHERE tgname = 'agent_day_totals_follow' AND NOT tgisinternal"
+        return bool(connection.execute(text(found)).scalar())
+    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
+    return set(_SQLITE_TRIGGERS) <= set(names)
