@@ -21,7 +21,8 @@ from services.transcripts import chat_transcript
 
 PAGE = 200
 
-# The fastest hand-written SQL found for the same figures, per engine (see the README's Scale section).
+# The fastest single hand-written statement found for the same figures, per engine, reading the chats
+# (see the README's Scale section).
 _BUSY = """
 busy AS (
     SELECT user_id, count(*) AS in_progress FROM chats
@@ -93,7 +94,8 @@ def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
                 start=month_ago,
             ),
         ),
-        Scenario("floor: one index pass (COUNT by agent)", _sql(database, FLOOR_SQL), None),
+        # The stretch goal's yardstick: the same service call against one index pass over every chat.
+        Scenario("performance, all time ÷ floor (COUNT)", lambda: agent_performance(uow()), _sql(database, FLOOR_SQL)),
         Scenario("chat list, first page", lambda: list_chats(uow(), limit=PAGE), _sql(database, _page_sql(""))),
         Scenario(
             "chat list, in progress",

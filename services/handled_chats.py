@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, cast, func, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, cast, func, select, text, union_all
+from sqlalchemy.orm import Session
 
 from services.errors import InvalidTimeWindow
 from services.models import AgentDayTotal, Chat
@@ -97,3 +98,11 @@ def _day_on_or_after(moment: datetime) -> date:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
+
+
+def read_from_one_snapshot(session: Session) -> None:
+    """SQLite's driver starts a transaction only before a write; begin it now so that the totals and the
+    seeks after them see the same chats even while another desktop ends one."""
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.execute(text("BEGIN"))

@@ -75,8 +75,12 @@ class AgentDayTotal(Base):
     """
 
     __tablename__ = "agent_day_totals"
-    # Stored in key order on SQLite, so summing an agent's days reads one stretch of the table.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        # A time window's days for every agent at once, without reading the table.
+        Index("ix_agent_day_totals_day", "day", "user_id", "chats_handled", "handling_ms"),
+        # Stored in key order on SQLite, so summing an agent's days reads one stretch of the table.
+        {"sqlite_with_rowid": False},
+    )
 
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, Select, Subquery, bindparam, cast, func, select, text, true
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.handled_chats import checked_window, handled_in, handled_totals
+from services.handled_chats import checked_window, handled_totals, read_from_one_snapshot
 from services.models import Chat, User
+from services.rank_seeks import middle, seconds_at
 from services.results import AgentPerformance, TimeWindow
 from services.unit_of_work import UnitOfWork
 
@@ -33,9 +34,9 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
         session = uow.session
         if session.get_bind().dialect.name == "postgresql":
             rows = session.execute(performance_query(window, with_median=True)).all()
-            medians = {row.user_id: row.median_seconds for row in rows}
+            medians = {row.user_id: row.median for row in rows}
         else:
-            _read_from_one_snapshot(session)
+            read_from_one_snapshot(session)
             rows = session.execute(performance_query(window, with_median=False)).all()
             medians = _seek_medians(session, window, {row.user_id: row.chats_handled for row in rows})
     return [
@@ -72,50 +73,20 @@ def performance_query(window: TimeWindow, *, with_median: bool) -> Select[*tuple
         .order_by(User.user_id)
     )
     if with_median:
-        middle = _middle_of(totals, window)
-        query = query.outerjoin(middle, true()).add_columns(middle.c.median_seconds)
+        query = query.add_columns(seconds_at(totals.c.user_id, window, *middle(totals.c.chats_handled)).label("median"))
     return query
 
 
-def _middle_of(totals: Subquery, window: TimeWindow) -> Any:
-    """LATERAL: the average of the one or two middle handling times of the agent of each totals row."""
-    count = cast(totals.c.chats_handled, Integer)
-    middle_chats = (
-        select(Chat.handling_seconds.label("seconds"))
-        .where(Chat.user_id == totals.c.user_id, handled_in(window))
-        .order_by(Chat.handling_seconds)
-        .limit(2 - count % 2)
-        .offset((count - 1) // 2)
-        .correlate(totals)
-        .subquery("middle_chats")
-    )
-    return select(func.avg(middle_chats.c.seconds).label("median_seconds")).lateral("middle")
-
-
-def _seek_medians(session: Session, window: TimeWindow, handled: dict[int, int]) -> dict[int, float | None]:
-    middle_chats = (
-        select(Chat.handling_seconds.label("seconds"))
-        .where(Chat.user_id == bindparam("agent"), handled_in(window))
-        .order_by(Chat.handling_seconds)
-        .limit(bindparam("count"))
-        .offset(bindparam("skip"))
-        .subquery()
-    )
-    seek = select(func.avg(middle_chats.c.seconds))
+def _seek_medians(session: Session, window: TimeWindow, handled: dict[int, int]) -> dict[int, Any]:
+    seek = select(seconds_at(bindparam("agent"), window, bindparam("skip"), bindparam("count")))
     connection = session.connection()
     return {
-        agent: connection.execute(seek, {"agent": agent, "count": 2 - n % 2, "skip": (n - 1) // 2}).scalar()
+        agent: connection.execute(
+            seek, {"agent": agent, **dict(zip(("skip", "count"), middle(n), strict=True))}
+        ).scalar()
         for agent, n in handled.items()
         if n
     }
-
-
-def _read_from_one_snapshot(session: Session) -> None:
-    """SQLite's driver starts a transaction only before a write; begin it now so that the totals and the
-    seeks after them see the same chats even while another desktop ends one."""
-    connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        connection.execute(text("BEGIN"))
 
 
 def _average(handling_ms: Any, handled: int) -> float | None:

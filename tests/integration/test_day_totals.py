@@ -3,9 +3,11 @@ equal the figures computed from every chat, for any time window (SQLite file and
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 from seed_data import add_user
 from services.database import Database, open_database
+from services.distribution import AgentDistribution, handling_time_distribution
 from services.models import AgentDayTotal, Chat, Delivery, Message
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
@@ -47,8 +50,9 @@ windows = st.builds(TimeWindow, st.one_of(moments, st.none()), st.one_of(moments
     lambda w: not (w.start and w.end and w.start >= w.end)
 )
 
-# Windows with part-days at one edge, both edges, or inside one day, next to the drawn ones.
+# All time, and windows with part-days at one edge, both edges, or inside one day, next to the drawn ones.
 PART_DAY_WINDOWS = [
+    TimeWindow(),
     TimeWindow(FIRST_DAY + timedelta(hours=12), FIRST_DAY + timedelta(days=2, hours=6)),
     TimeWindow(FIRST_DAY + timedelta(days=1, hours=7), None),
     TimeWindow(None, FIRST_DAY + timedelta(days=2, hours=18)),
@@ -75,8 +79,11 @@ def test_totals_and_figures_equal_the_chats_after_any_changes(
     assert _stored_totals(database) == _totals_from(chats)
     for window in [*drawn, *PART_DAY_WINDOWS]:
         figures = {row.user_id: row for row in agent_performance(database.unit_of_work(), window)}
+        spreads = {row.user_id: row for row in handling_time_distribution(database.unit_of_work(), window)}
         for agent in agent_ids:
-            _assert_figures_match(figures[agent], [c for c in chats if c["user_id"] == agent], window)
+            own = [c for c in chats if c["user_id"] == agent]
+            _assert_figures_match(figures[agent], own, window)
+            _assert_distribution_matches(spreads[agent], own, window)
 
 
 def test_ending_a_chat_through_arthur_adds_it_to_its_day(database: Database) -> None:
@@ -182,6 +189,29 @@ def _assert_figures_match(row: AgentPerformance, chats: list[dict[str, Any]], wi
         return
     assert row.average_handling_seconds == pytest.approx(statistics.fmean(seconds), abs=0.0011)
     assert row.median_handling_seconds == pytest.approx(statistics.median(seconds), abs=0.0011)
+
+
+def _assert_distribution_matches(row: AgentDistribution, chats: list[dict[str, Any]], window: TimeWindow) -> None:
+    seconds = sorted(c["handling_seconds"] for c in chats if c["handling_seconds"] is not None and _inside(c, window))
+    figures = (
+        row.minimum_seconds,
+        row.lower_quartile_seconds,
+        row.median_seconds,
+        row.upper_quartile_seconds,
+        row.p90_seconds,
+        row.maximum_seconds,
+    )
+    if not seconds:
+        assert (row.chats_handled, *figures) == (0, *[None] * 6)
+        return
+
+    def nearest_rank(share: Fraction) -> float:
+        return seconds[math.ceil(share * len(seconds)) - 1]
+
+    quartiles = (nearest_rank(Fraction(1, 4)), statistics.median(seconds), nearest_rank(Fraction(3, 4)))
+    expected = (seconds[0], *quartiles, nearest_rank(Fraction(9, 10)))
+    assert row.chats_handled == len(seconds)
+    assert figures == pytest.approx((*expected, seconds[-1]), abs=0.0011)
 
 
 def _inside(chat: dict[str, Any], window: TimeWindow) -> bool:
