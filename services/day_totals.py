@@ -66,11 +66,21 @@ BEGIN
     RETURN NULL;
 END $$
 """
-_POSTGRES_TRIGGER = (
-    "CREATE OR REPLACE TRIGGER agent_day_totals_follow "
+_POSTGRES_TRIGGERS = {
+    "agent_day_totals_follow": "CREATE OR REPLACE TRIGGER agent_day_totals_follow "
     "AFTER INSERT OR DELETE OR UPDATE OF user_id, handle_start, handle_end ON chats "
-    "FOR EACH ROW EXECUTE FUNCTION agent_day_totals_follow()"
-)
+    "FOR EACH ROW EXECUTE FUNCTION agent_day_totals_follow()",
+    # TRUNCATE fires no row triggers.
+    "agent_day_totals_truncate": "CREATE OR REPLACE TRIGGER agent_day_totals_truncate "
+    "AFTER TRUNCATE ON chats FOR EACH STATEMENT EXECUTE FUNCTION agent_day_totals_clear()",
+}
+_POSTGRES_CLEAR_FUNCTION = """
+CREATE OR REPLACE FUNCTION agent_day_totals_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM agent_day_totals;
+    RETURN NULL;
+END $$
+"""
 
 
 def ensure_day_totals(engine: Engine) -> None:
@@ -79,16 +89,29 @@ def ensure_day_totals(engine: Engine) -> None:
         if _has_triggers(connection):
             return
         log.info("Building per-agent day totals in %s", engine.url.render_as_string(hide_password=True))
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(_POSTGRES_FUNCTION))
-            connection.execute(text(_POSTGRES_TRIGGER))
-        else:
-            for name, body in _SQLITE_TRIGGERS.items():
-                connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-        rebuild_day_totals(connection)
+        install_day_totals(connection)
 
 
-def rebuild_day_totals(connection: Connection) -> None:
+def install_day_totals(connection: Connection) -> None:
+    """Create the triggers and rebuild the totals from the chats; call it inside a transaction."""
+    if connection.dialect.name == "postgresql":
+        for statement in (_POSTGRES_FUNCTION, _POSTGRES_CLEAR_FUNCTION, *_POSTGRES_TRIGGERS.values()):
+            connection.execute(text(statement))
+    else:
+        for name, body in _SQLITE_TRIGGERS.items():
+            connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+    _rebuild(connection)
+
+
+def drop_day_total_triggers(connection: Connection) -> None:
+    """For a bulk load: one rebuild at the end (install_day_totals, same transaction) instead of a trigger
+    call per chat."""
+    suffix = " ON chats" if connection.dialect.name == "postgresql" else ""
+    for name in _POSTGRES_TRIGGERS if connection.dialect.name == "postgresql" else _SQLITE_TRIGGERS:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}{suffix}"))
+
+
+def _rebuild(connection: Connection) -> None:
     day = utc_day(Chat.handle_end)
     connection.execute(delete(AgentDayTotal))
     connection.execute(
@@ -103,7 +126,7 @@ def rebuild_day_totals(connection: Connection) -> None:
 
 def _has_triggers(connection: Connection) -> bool:
     if connection.dialect.name == "postgresql":
-        found = "SELECT count(*) FROM pg_trigger WHERE tgname = 'agent_day_totals_follow' AND NOT tgisinternal"
-        return bool(connection.execute(text(found)).scalar())
+        found = text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'chats'::regclass AND NOT tgisinternal")
+        return set(_POSTGRES_TRIGGERS) <= set(connection.execute(found).scalars())
     names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
     return set(_SQLITE_TRIGGERS) <= set(names)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, cast, func, select, text, union_all
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, cast, func, select, union_all
 from sqlalchemy.orm import Session
 
 from services.errors import InvalidTimeWindow
 from services.models import AgentDayTotal, Chat
 from services.results import TimeWindow
+from services.unit_of_work import begin_now
 
 # Whole milliseconds: handling_seconds is rounded to them, so sums of these are exact.
 HANDLING_MS = cast(func.round(Chat.handling_seconds * 1000), BigInteger)
@@ -101,8 +102,5 @@ def _midnight(day: date) -> datetime:
 
 
 def read_from_one_snapshot(session: Session) -> None:
-    """SQLite's driver starts a transaction only before a write; begin it now so that the totals and the
-    seeks after them see the same chats even while another desktop ends one."""
-    connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        connection.execute(text("BEGIN"))
+    """The totals and the seeks after them see the same chats even while another desktop ends one."""
+    begin_now(session.connection())

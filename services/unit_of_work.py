@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Self
 
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,3 +58,12 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+def begin_now(connection: Connection) -> None:
+    """Start the database transaction at once. SQLite's Python driver begins one only before a write, so
+    reads would each see their own moment and DDL (CREATE, DROP) would commit on its own."""
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.execute(text("BEGIN"))

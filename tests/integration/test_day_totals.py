@@ -115,6 +115,14 @@ def test_a_database_without_the_triggers_gets_them_and_its_totals_rebuilt(databa
         reopened.dispose()
 
 
+@pytest.mark.postgres
+def test_truncating_the_chats_on_postgresql_empties_the_totals(postgres_database: Database) -> None:
+    with postgres_database.engine.begin() as connection:
+        connection.execute(text("TRUNCATE chats CASCADE"))
+
+    assert _stored_totals(postgres_database) == {}
+
+
 def _apply(database: Database, agent_ids: list[int], step: tuple[Any, ...]) -> None:
     kind = step[0]
     with database.engine.begin() as connection:
@@ -221,7 +229,7 @@ def _inside(chat: dict[str, Any], window: TimeWindow) -> bool:
 
 def _trigger_names(database: Database) -> list[str]:
     if database.dialect == "postgresql":
-        return ["agent_day_totals_follow"]
+        return ["agent_day_totals_follow", "agent_day_totals_truncate"]
     return ["agent_day_totals_insert", "agent_day_totals_delete", "agent_day_totals_update"]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from services.chats import list_chats
 from services.database import Database, open_database
 from services.generator import DatabaseNotEmpty, GenerationPlan, generate
-from services.models import Chat, Message, User
+from services.models import AgentDayTotal, Chat, Message, User
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus
 
@@ -57,6 +57,43 @@ def test_the_chats_are_realistic(empty_database: Database) -> None:
     assert min(durations) >= 5 and max(durations) > 3_600 and sorted(durations)[len(durations) // 2] < 900
     assert sum(p.chats_handled for p in performance) == statuses[ChatStatus.ENDED]
     empty_database.dispose()
+
+
+def test_the_day_totals_of_a_bulk_load_equal_its_chats(database: Database) -> None:
+    generate(database, GenerationPlan(agents=5, chats=2_000, messages_per_chat=1), append=True, now=NOW)
+
+    with database.engine.connect() as connection:
+        totals = connection.execute(
+            select(func.sum(AgentDayTotal.chats_handled), func.sum(AgentDayTotal.handling_ms))
+        ).one()
+        chats = connection.execute(
+            select(func.count(), func.sum(func.round(Chat.handling_seconds * 1000))).where(
+                Chat.user_id.is_not(None), Chat.handling_seconds.is_not(None)
+            )
+        ).one()
+    assert (totals[0], int(totals[1])) == (chats[0], int(chats[1]))
+    assert chats[0] > 1_500
+
+
+def test_a_failed_bulk_load_leaves_the_day_totals_triggers_in_place(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> list[object]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("services.generator.ChatFactory.messages", broken)
+    with pytest.raises(RuntimeError):
+        generate(database, GenerationPlan(agents=1, chats=10, messages_per_chat=1), append=True, now=NOW)
+    with database.engine.begin() as connection:  # another system ends Test User 1's chat in progress
+        connection.execute(
+            update(Chat)
+            .where(Chat.handle_end.is_(None), Chat.handle_start.is_not(None))
+            .values(handle_end=datetime(2020, 9, 29, 12, 0))
+        )
+
+    rows = agent_performance(database.unit_of_work())
+    assert (count(database, User), count(database, Chat)) == (3, 6)
+    assert rows[0].chats_handled == 2
 
 
 def test_a_database_holding_chats_is_refused_unless_appending(database: Database) -> None:
