@@ -16,7 +16,7 @@ from services.sql_time import seconds_between
 log = logging.getLogger(__name__)
 
 # Indexes of older versions that a wider one now serves.
-_REPLACED_INDEXES = ("ix_chats_agent_handling",)
+_REPLACED_INDEXES = ("ix_chats_agent_handling", "ix_chats_handle_end")
 
 
 def upgrade_schema(engine: Engine) -> None:

@@ -129,5 +129,6 @@ def test_counts_come_from_the_day_totals_and_medians_from_index_seeks(database: 
         plans = [connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all() for sql, params in reads]
     details = [[step[3] for step in plan] for plan in plans]
     assert "SCAN agent_day_totals" in details[0]
+    assert any("INDEX ix_chats_in_progress" in step for step in details[0])
     assert not any(step.startswith("SCAN chats") for plan in details for step in plan)
     assert all(any("ix_chats_agent_handling_end (user_id=?" in step for step in plan) for plan in details[1:])

@@ -62,6 +62,7 @@ def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_u
     engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text("CREATE INDEX ix_chats_agent_handling ON chats (user_id, handle_start)"))
+        connection.execute(text("CREATE INDEX ix_chats_handle_end ON chats (handle_end, user_id)"))
     engine.dispose()
 
     database = open_database(database_url)
@@ -70,6 +71,6 @@ def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_u
         totals = connection.execute(text("SELECT user_id, chats_handled, handling_ms FROM agent_day_totals")).all()
     database.dispose()
 
-    assert "ix_chats_agent_handling" not in indexes
-    assert {"ix_chats_agent_handling_end", "ix_chats_in_progress"} <= indexes
+    assert not {"ix_chats_agent_handling", "ix_chats_handle_end"} & indexes
+    assert {"ix_chats_agent_handling_end", "ix_chats_ended", "ix_chats_in_progress"} <= indexes
     assert [tuple(row) for row in totals] == [(1, 1, 600_000)]
