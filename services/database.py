@@ -9,18 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from services.day_totals import ensure_day_totals
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
 from services.locations import DATABASE_URL_ENV, default_database_path
-from services.models import Base
 from services.schema_upgrade import upgrade_schema
-from services.search_index import ensure_search_index
 from services.seed import seed_if_empty
 from services.unit_of_work import UnitOfWork
 
@@ -99,15 +96,8 @@ def open_database(url: str, *, create_and_seed: bool = True) -> Database:
 
 
 def prepare_schema(database: Database, *, seed: bool) -> bool:
-    """Create the missing tables; seed when asked and the database holds no data. True when it seeded."""
-    engine = database.engine
-    existing = set(inspect(engine).get_table_names())
-    if not set(Base.metadata.tables) <= existing:
-        log.info("Creating tables in %s", database.display_url)
-        Base.metadata.create_all(engine)
-    upgrade_schema(engine)
-    ensure_day_totals(engine)
-    ensure_search_index(engine)
+    """Create what is missing; seed when asked and the database holds no data. True when it seeded."""
+    upgrade_schema(database.engine)
     if not seed:
         return False
     with database.unit_of_work() as uow:
@@ -138,6 +128,8 @@ def _configure_sqlite_connection(*, wal: bool) -> Any:
     def configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        # INSERT OR REPLACE then fires the delete triggers for the row it replaces (the day totals need it).
+        cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         if wal:
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text
 
 from services.handled_chats import HANDLING_MS, handled_in
 from services.models import AgentDayTotal, Chat
@@ -83,13 +83,27 @@ END $$
 """
 
 
-def ensure_day_totals(engine: Engine) -> None:
-    """Create the triggers when missing and, in the same transaction, rebuild the totals from the chats."""
-    with engine.begin() as connection:
-        if _has_triggers(connection):
-            return
-        log.info("Building per-agent day totals in %s", engine.url.render_as_string(hide_password=True))
+def ensure_day_totals(connection: Connection) -> None:
+    """Inside a schema transaction: create the triggers when missing and rebuild the totals from the chats."""
+    if not has_day_total_triggers(connection):
+        log.info("Building the per-agent day totals")
         install_day_totals(connection)
+
+
+def suspend_day_totals(connection: Connection) -> None:
+    """For a bulk load: no trigger call per chat, one rebuild at the end (resume_day_totals, in the same
+    transaction). PostgreSQL disables the trigger, which keeps readers unblocked (DROP TRIGGER would not)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE chats DISABLE TRIGGER agent_day_totals_follow"))
+        return
+    for name in _SQLITE_TRIGGERS:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+
+
+def resume_day_totals(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE chats ENABLE TRIGGER agent_day_totals_follow"))
+    install_day_totals(connection)
 
 
 def install_day_totals(connection: Connection) -> None:
@@ -101,14 +115,6 @@ def install_day_totals(connection: Connection) -> None:
         for name, body in _SQLITE_TRIGGERS.items():
             connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
     _rebuild(connection)
-
-
-def drop_day_total_triggers(connection: Connection) -> None:
-    """For a bulk load: one rebuild at the end (install_day_totals, same transaction) instead of a trigger
-    call per chat."""
-    suffix = " ON chats" if connection.dialect.name == "postgresql" else ""
-    for name in _POSTGRES_TRIGGERS if connection.dialect.name == "postgresql" else _SQLITE_TRIGGERS:
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}{suffix}"))
 
 
 def _rebuild(connection: Connection) -> None:
@@ -124,9 +130,11 @@ def _rebuild(connection: Connection) -> None:
     )
 
 
-def _has_triggers(connection: Connection) -> bool:
+def has_day_total_triggers(connection: Connection) -> bool:
     if connection.dialect.name == "postgresql":
-        found = text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'chats'::regclass AND NOT tgisinternal")
+        found = text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'chats'::regclass AND NOT tgisinternal AND tgenabled <> 'D'"
+        )
         return set(_POSTGRES_TRIGGERS) <= set(connection.execute(found).scalars())
     names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
     return set(_SQLITE_TRIGGERS) <= set(names)

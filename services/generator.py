@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 
 from services.clock import utc_now
 from services.database import Database, prepare_schema
-from services.day_totals import drop_day_total_triggers, install_day_totals
+from services.day_totals import resume_day_totals, suspend_day_totals
 from services.errors import ArthurError
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
@@ -69,7 +69,7 @@ def generate(
     writer = _writer_for(database)
     with database.engine.begin() as connection:
         begin_now(connection)  # so that a failed load also puts the triggers back
-        drop_day_total_triggers(connection)
+        suspend_day_totals(connection)
         raw = connection.connection.driver_connection
         writer(raw, "users", [(user_id, f"Agent {user_id:04d}") for user_id in agent_ids])
         message_id = first_message
@@ -83,7 +83,7 @@ def generate(
             writer(raw, "chats", [_chat_row(c) for c in chats])
             writer(raw, "messages", [(m.message_id, m.chat_id, m.text, m.user_id, m.sent_at) for m in messages])
             on_progress(len(chats))
-        install_day_totals(connection)
+        resume_day_totals(connection)
     _tidy_after_bulk_load(database)
     return GenerationSummary(
         plan.agents, plan.chats, plan.chats * plan.messages_per_chat, time.perf_counter() - started

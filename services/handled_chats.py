@@ -4,15 +4,28 @@ day totals (whole UTC days inside the window) plus the chats of the part-days at
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, Select, Subquery, and_, cast, func, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from services.errors import InvalidTimeWindow
 from services.models import AgentDayTotal, Chat
 from services.results import TimeWindow
+from services.sql_time import WindowBound
 from services.unit_of_work import begin_now
 
 # Whole milliseconds: handling_seconds is rounded to them, so sums of these are exact.
@@ -20,8 +33,8 @@ HANDLING_MS = cast(func.round(Chat.handling_seconds * 1000), BigInteger)
 
 
 def checked_window(window: TimeWindow | None) -> TimeWindow:
-    """The window to use (all time when None); refuses one that ends before it starts."""
-    window = window or TimeWindow()
+    """The window to use (all time when None), in naive UTC; refuses one that ends before it starts."""
+    window = TimeWindow(*map(_naive_utc, (window.start, window.end))) if window else TimeWindow()
     if window.start and window.end and window.start >= window.end:
         raise InvalidTimeWindow("The start of the time window must come before its end.")
     return window
@@ -31,9 +44,9 @@ def handled_in(window: TimeWindow) -> ColumnElement[bool]:
     # handling_seconds is stored exactly when a chat has both handle_start and handle_end.
     conditions: list[ColumnElement[bool]] = [Chat.user_id.is_not(None), Chat.handling_seconds.is_not(None)]
     if window.start is not None:
-        conditions.append(Chat.handle_end >= window.start)
+        conditions.append(Chat.handle_end >= literal(window.start, WindowBound()))
     if window.end is not None:
-        conditions.append(Chat.handle_end < window.end)
+        conditions.append(Chat.handle_end < literal(window.end, WindowBound()))
     return and_(*conditions)
 
 
@@ -90,6 +103,12 @@ def _edge_totals(edge: TimeWindow) -> Select[*tuple[Any, ...]]:
         .where(handled_in(edge))
         .group_by(Chat.user_id)
     )
+
+
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _day_on_or_after(moment: datetime) -> date:

@@ -1,43 +1,78 @@
-"""Bring an existing database up to date: Arthur's own three tables, or one made by an older version.
+"""Bring a database up to date: a new one, Arthur's own three tables, or one made by an older version.
 
-create_all adds missing tables only. The generated handling_seconds column and the indexes the queries need
-are added here when missing; SQLite can only add a generated column as VIRTUAL, which its indexes then store.
+Everything this version needs beside the brief's tables is added when missing: the tables (create_all adds
+missing ones only), the generated handling_seconds column (SQLite can only add it as VIRTUAL, which its
+indexes then store), the indexes, the day totals with their triggers and the search index. A database that
+has it all is only read. Otherwise the changes are made in one transaction that holds a lock (SQLite's write
+lock, a PostgreSQL advisory lock), so desktops opening the same database at the same moment take turns.
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, column, inspect, text
+from sqlalchemy import Connection, Engine, column, inspect, text
 
+from services.day_totals import ensure_day_totals, has_day_total_triggers
 from services.models import Base
+from services.search_index import ensure_search_index, has_search_index
 from services.sql_time import seconds_between
+from services.unit_of_work import begin_now
 
 log = logging.getLogger(__name__)
 
 # Indexes of older versions that a wider one now serves.
 _REPLACED_INDEXES = ("ix_chats_agent_handling", "ix_chats_handle_end")
+_SCHEMA_LOCK_KEY = 0x4172_7468_7572_0001  # "Arthur" and 1: an advisory lock no other program should use
 
 
 def upgrade_schema(engine: Engine) -> None:
-    if "handling_seconds" not in {c["name"] for c in inspect(engine).get_columns("chats")}:
-        _add_handling_seconds(engine)
-    for table in Base.metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
+    with engine.connect() as connection:
+        if schema_is_current(connection):
+            return
     with engine.begin() as connection:
+        _lock_schema(connection)
+        log.info("Bringing %s up to date", engine.url.render_as_string(hide_password=True))
+        Base.metadata.create_all(connection)
+        if "handling_seconds" not in {c["name"] for c in inspect(connection).get_columns("chats")}:
+            _add_handling_seconds(connection)
+        for table in Base.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
         for name in _REPLACED_INDEXES:
             connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        ensure_day_totals(connection)
+        ensure_search_index(connection)
 
 
-def _add_handling_seconds(engine: Engine) -> None:
-    log.info("Adding chats.handling_seconds to %s", engine.url.render_as_string(hide_password=True))
+def schema_is_current(connection: Connection) -> bool:
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
+    if not set(Base.metadata.tables) <= tables:
+        return False
+    if "handling_seconds" not in {c["name"] for c in inspector.get_columns("chats")}:
+        return False
+    for table in Base.metadata.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        if not {index.name for index in table.indexes} <= present or present & set(_REPLACED_INDEXES):
+            return False
+    return has_day_total_triggers(connection) and has_search_index(connection)
+
+
+def _lock_schema(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+    else:
+        begin_now(connection, for_writing=True)
+
+
+def _add_handling_seconds(connection: Connection) -> None:
+    dialect = connection.dialect
     expression = seconds_between(column("handle_start"), column("handle_end")).compile(
-        dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+        dialect=dialect, compile_kwargs={"literal_binds": True}
     )
-    kind = "DOUBLE PRECISION" if engine.dialect.name == "postgresql" else "REAL"
-    storage = "STORED" if engine.dialect.name == "postgresql" else "VIRTUAL"
-    with engine.begin() as connection:
-        connection.execute(
-            text(f"ALTER TABLE chats ADD COLUMN handling_seconds {kind} GENERATED ALWAYS AS ({expression}) {storage}")
-        )
+    kind = "DOUBLE PRECISION" if dialect.name == "postgresql" else "REAL"
+    storage = "STORED" if dialect.name == "postgresql" else "VIRTUAL"
+    connection.execute(
+        text(f"ALTER TABLE chats ADD COLUMN handling_seconds {kind} GENERATED ALWAYS AS ({expression}) {storage}")
+    )

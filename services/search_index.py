@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import ColumnElement, Engine, column, literal, or_, select, table, text, union
+from sqlalchemy import ColumnElement, Connection, column, literal, or_, select, table, text, union
 from sqlalchemy.exc import DBAPIError
 
 from services.models import Chat, User
@@ -37,11 +37,21 @@ _POSTGRES_DDL = (
 )
 
 
-def ensure_search_index(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-        _ensure_sqlite_index(engine)
+def ensure_search_index(connection: Connection) -> None:
+    """Inside a schema transaction: create what is missing."""
+    if connection.dialect.name == "sqlite":
+        _ensure_sqlite_index(connection)
     else:
-        _ensure_postgres_index(engine)
+        _ensure_postgres_index(connection)
+
+
+def has_search_index(connection: Connection) -> bool:
+    if connection.dialect.name == "sqlite":
+        found = "SELECT count(*) FROM sqlite_master WHERE name IN ('chat_search', 'chat_search_insert',"
+        found += " 'chat_search_delete', 'chat_search_update')"
+        return connection.execute(text(found)).scalar() == 4
+    found = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_chats_customer_trigram'"
+    return connection.execute(text(found)).scalar() == 1
 
 
 def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
@@ -68,20 +78,19 @@ def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
     return Chat.chat_id.in_(union(customers_chats, agents_chats))
 
 
-def _ensure_sqlite_index(engine: Engine) -> None:
-    with engine.begin() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_search'")
-        ).first()
-        for statement in _SQLITE_DDL:
-            connection.execute(text(statement))
-        if not exists:
-            connection.execute(text("INSERT INTO chat_search(chat_search) VALUES ('rebuild')"))
+def _ensure_sqlite_index(connection: Connection) -> None:
+    exists = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_search'")
+    ).first()
+    for statement in _SQLITE_DDL:
+        connection.execute(text(statement))
+    if not exists:
+        connection.execute(text("INSERT INTO chat_search(chat_search) VALUES ('rebuild')"))
 
 
-def _ensure_postgres_index(engine: Engine) -> None:
+def _ensure_postgres_index(connection: Connection) -> None:
     try:
-        with engine.begin() as connection:
+        with connection.begin_nested():  # a savepoint: a refusal leaves the rest of the upgrade standing
             for statement in _POSTGRES_DDL:
                 connection.execute(text(statement))
     except DBAPIError as exc:

@@ -3,15 +3,16 @@ timestamps, and the UTC day of a timestamp."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Date, Float
+from sqlalchemy import Date, DateTime, Dialect, Float, String, TypeDecorator
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.sql.type_api import TypeEngine
 
 
 class seconds_between(GenericFunction[float]):  # noqa: N801 - reads as a SQL function
@@ -65,3 +66,26 @@ def _sqlite_utc_day(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(utc_day, "postgresql")
 def _postgresql_utc_day(element: utc_day, compiler: SQLCompiler, **kw: Any) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+class WindowBound(TypeDecorator[datetime]):
+    """A time-window bound compared with a stored naive UTC timestamp.
+
+    SQLite stores timestamps as text, and other programs may write shorter forms than SQLAlchemy's
+    ('2024-01-02 00:00:00', '2024-01-02 00:00:00.000'), which sort before '2024-01-02 00:00:00.000000'.
+    A bound at midnight is therefore given as the bare day, '2024-01-02', which sorts after every form of
+    the day before and before every form of that day: the same split as date() in the day totals.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(String() if dialect.name == "sqlite" else DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        if value.time() == time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="microseconds")

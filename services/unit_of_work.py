@@ -60,10 +60,12 @@ class UnitOfWork:
         self.session.commit()
 
 
-def begin_now(connection: Connection) -> None:
+def begin_now(connection: Connection, *, for_writing: bool = False) -> None:
     """Start the database transaction at once. SQLite's Python driver begins one only before a write, so
-    reads would each see their own moment and DDL (CREATE, DROP) would commit on its own."""
+    reads would each see their own moment and DDL (CREATE, DROP) would commit on its own. for_writing
+    takes SQLite's write lock now, so that a transaction that reads before it writes cannot be refused
+    its write because another process wrote in between."""
     if connection.dialect.name != "sqlite":
         return
     if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        connection.execute(text("BEGIN"))
+        connection.execute(text("BEGIN IMMEDIATE" if for_writing else "BEGIN"))
