@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.handled_chats import checked_window, handled_totals, read_from_one_snapshot
+from services.handled_chats import checked_window, handled_totals
 from services.models import User
-from services.rank_seeks import longest_seconds, middle, nearest_rank, seconds_at
+from services.rank_seeks import longest_seconds, middle, nearest_rank, seconds_at, seek_each_agent
 from services.results import TimeWindow
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import UnitOfWork, begin_now
 
 FIGURES = ("minimum", "lower_quartile", "median", "upper_quartile", "p90", "maximum")
 
@@ -44,7 +44,7 @@ def handling_time_distribution(uow: UnitOfWork, window: TimeWindow | None = None
         session = uow.session
         on_postgres = session.get_bind().dialect.name == "postgresql"
         if not on_postgres:
-            read_from_one_snapshot(session)
+            begin_now(session.connection())  # the counts and the seeks after them see the same chats
         agents = session.execute(_agents_query(window, with_figures=on_postgres)).all()
         figures = (
             {row.user_id: tuple(row)[3:] for row in agents}
@@ -90,15 +90,15 @@ def _seek_figures(session: Session, window: TimeWindow, handled: dict[int, int])
     names = [name for name in FIGURES if name != "maximum"]
     parameters: dict[str, tuple[Any, Any]] = {n: (bindparam(f"{n}_skip"), bindparam(f"{n}_count")) for n in names}
     seek = select(*_figures_at(bindparam("agent"), window, parameters))
-    connection = session.connection()
-    figures = {}
-    for agent, count in handled.items():
-        if count:
-            values = {"agent": agent}
-            for name, (skip, taken) in _ranks(count).items():
-                values |= {f"{name}_skip": skip, f"{name}_count": taken}
-            figures[agent] = tuple(connection.execute(seek, values).one())
-    return figures
+
+    def ranks(count: int) -> dict[str, int]:
+        return {
+            f"{name}_{part}": value
+            for name, pair in _ranks(count).items()
+            for part, value in zip(("skip", "count"), pair, strict=True)
+        }
+
+    return {agent: tuple(row) for agent, row in seek_each_agent(session, seek, handled, ranks).items()}
 
 
 def _rounded(values: tuple[Any, ...] | None) -> list[float | None]:

@@ -20,13 +20,11 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
 
 from services.errors import InvalidTimeWindow
 from services.models import AgentDayTotal, Chat
 from services.results import TimeWindow
 from services.sql_time import WindowBound
-from services.unit_of_work import begin_now
 
 # Whole milliseconds: handling_seconds is rounded to them, so sums of these are exact.
 HANDLING_MS = cast(func.round(Chat.handling_seconds * 1000), BigInteger)
@@ -118,8 +116,3 @@ def _day_on_or_after(moment: datetime) -> date:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time())
-
-
-def read_from_one_snapshot(session: Session) -> None:
-    """The totals and the seeks after them see the same chats even while another desktop ends one."""
-    begin_now(session.connection())

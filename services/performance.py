@@ -3,8 +3,8 @@
 Counts and averages come from the per-agent day totals (services.day_totals). The median cannot, so each
 agent's median is read by seeking to the middle of that agent's entries in the index on (user_id,
 handling_seconds, handle_end): half an agent's entries are stepped over inside the index, no chat is
-sorted. PostgreSQL does the seeks in the same statement (LATERAL); SQLite cannot take a LIMIT from an
-outer row, so there they are one small statement per agent, in the same read transaction.
+sorted. PostgreSQL does the seeks in the same statement (correlated subqueries); SQLite cannot take a
+LIMIT from an outer row, so there they are one small statement per agent, in the same read transaction.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.handled_chats import checked_window, handled_totals, read_from_one_snapshot
+from services.handled_chats import checked_window, handled_totals
 from services.models import Chat, User
-from services.rank_seeks import middle, seconds_at
+from services.rank_seeks import middle, seconds_at, seek_each_agent
 from services.results import AgentPerformance, TimeWindow
-from services.unit_of_work import UnitOfWork
+from services.unit_of_work import UnitOfWork, begin_now
 
 _DECIMALS = 3
 
@@ -36,7 +36,7 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
             rows = session.execute(performance_query(window, with_median=True)).all()
             medians = {row.user_id: row.median for row in rows}
         else:
-            read_from_one_snapshot(session)
+            begin_now(session.connection())  # the counts and the seeks after them see the same chats
             rows = session.execute(performance_query(window, with_median=False)).all()
             medians = _seek_medians(session, window, {row.user_id: row.chats_handled for row in rows})
     return [
@@ -79,14 +79,8 @@ def performance_query(window: TimeWindow, *, with_median: bool) -> Select[*tuple
 
 def _seek_medians(session: Session, window: TimeWindow, handled: dict[int, int]) -> dict[int, Any]:
     seek = select(seconds_at(bindparam("agent"), window, bindparam("skip"), bindparam("count")))
-    connection = session.connection()
-    return {
-        agent: connection.execute(
-            seek, {"agent": agent, **dict(zip(("skip", "count"), middle(n), strict=True))}
-        ).scalar()
-        for agent, n in handled.items()
-        if n
-    }
+    rows = seek_each_agent(session, seek, handled, lambda n: dict(zip(("skip", "count"), middle(n), strict=True)))
+    return {agent: row[0] for agent, row in rows.items()}
 
 
 def _average(handling_ms: Any, handled: int) -> float | None:

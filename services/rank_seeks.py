@@ -12,9 +12,11 @@ numbers as parameters of one small statement per agent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import Row, ScalarSelect, Select, func, select
+from sqlalchemy.orm import Session
 
 from services.handled_chats import handled_in
 from services.models import Chat
@@ -55,3 +57,12 @@ def middle(count: Any) -> tuple[Any, Any]:
 def nearest_rank(count: Any, numerator: int, denominator: int) -> Any:
     """skip of the percentile numerator/denominator by nearest rank: ceil(count * p) - 1, in integers."""
     return (count * numerator + denominator - 1) // denominator - 1
+
+
+def seek_each_agent(
+    session: Session, seek: Select[Any], handled: dict[int, int], ranks: Callable[[int], dict[str, int]]
+) -> dict[int, Row[Any]]:
+    """SQLite: run seek (parameters: agent, and those of ranks(count)) once per agent with handled chats.
+    Begin the transaction (begin_now) before counting, so that the counts and the seeks see the same chats."""
+    connection = session.connection()
+    return {agent: connection.execute(seek, {"agent": agent, **ranks(n)}).one() for agent, n in handled.items() if n}
