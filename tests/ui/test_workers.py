@@ -62,9 +62,8 @@ def test_an_error_comes_back_as_the_exception(qtbot: QtBot, runner: TaskRunner) 
     def work() -> None:
         raise UnknownChat(99)
 
-    worker = runner.start(work, listener.take_result, listener.take_error)
-    with qtbot.waitSignal(worker.signals.failed):
-        pass
+    with qtbot.waitSignal(runner.task_done):
+        runner.start(work, listener.take_result, listener.take_error)
 
     assert [str(e) for e in listener.errors] == ["There is no chat with id 99."]
     assert error_message(listener.errors[0]) == "There is no chat with id 99."
