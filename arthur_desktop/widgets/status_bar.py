@@ -55,8 +55,13 @@ class ElidedLabel(QLabel):
         return QSize(self._MINIMUM_WIDTH, super().minimumSizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        # Ended here, not whenever Python lets go of it: a painter still active when paintEvent returns makes Qt
+        # warn "endPaint() called with active painter" and can crash the next paint.
         painter = QPainter(self)
-        self.drawFrame(painter)
-        area = self.contentsRect()
-        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, area.width())
-        painter.drawText(area, int(self.alignment()), text)
+        try:
+            self.drawFrame(painter)
+            area = self.contentsRect()
+            text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, area.width())
+            painter.drawText(area, int(self.alignment()), text)
+        finally:
+            painter.end()
