@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,10 +134,24 @@ def _configure_sqlite_connection(*, wal: bool) -> Any:
         cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         if wal:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cursor)
         cursor.close()
 
     return configure
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """SQLite refuses the switch at once, without waiting out the busy timeout, while another connection holds the
+    write lock: desktops opening a database made before WAL at the same moment would fail. So wait here."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _first_line(error: object) -> str:

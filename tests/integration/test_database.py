@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -132,3 +134,26 @@ def test_the_url_comes_from_the_option_then_the_environment_then_the_default() -
     assert resolve_database_url("sqlite:///cli.db", environ) == "sqlite:///cli.db"
     assert resolve_database_url(None, environ) == "sqlite:///env.db"
     assert resolve_database_url(None, {}).endswith("arthur.db")
+
+
+def test_a_desktop_opening_an_older_database_while_another_writes_to_it_waits_instead_of_failing(
+    tmp_path: Path,
+) -> None:
+    """SQLite refuses the switch to WAL at once, without its busy timeout, while another connection holds the write
+    lock: so desktops opening a database made before WAL, at the same moment, could fail with "database is locked"."""
+    path = tmp_path / "older.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # committed by a timer thread
+    writer.execute("CREATE TABLE other_programs_table (x INTEGER)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO other_programs_table VALUES (1)")
+    threading.Timer(0.5, writer.execute, ["COMMIT"]).start()
+
+    started = time.monotonic()
+    database = open_database(f"sqlite:///{path}")
+    waited = time.monotonic() - started
+    with database.engine.connect() as connection:
+        mode = connection.execute(text("PRAGMA journal_mode")).scalar_one()
+    database.dispose()
+    writer.close()
+
+    assert (mode, waited >= 0.4) == ("wal", True)
