@@ -196,13 +196,16 @@ def test_without_hard_links_a_taken_number_is_never_replaced(
     folder = integration.output_folder / "customer-a"
     folder.mkdir()
     (folder / "1.txt").write_text("written by hand")
+    (folder / "2.txt").write_text("written by hand too")
     (bookkeeping(integration.output_folder) / "next-number").mkdir(parents=True)
-    (bookkeeping(integration.output_folder) / "next-number" / "customer-a").write_text("1")  # wrong, not trusted
+    # Trusted, since 1.txt exists, yet 2 is taken: the rename must find that out instead of replacing 2.txt.
+    (bookkeeping(integration.output_folder) / "next-number" / "customer-a").write_text("2")
 
     receipt = integration.deliver(transcript_saying("hello"))
 
-    assert receipt.path == str(folder / "2.txt")
-    assert (folder / "1.txt").read_text() == "written by hand"
+    assert receipt.path == str(folder / "3.txt")
+    assert [(folder / name).read_text() for name in ("1.txt", "2.txt")] == ["written by hand", "written by hand too"]
+    assert label_in(folder / "3.txt") == "hello"
 
 
 def test_a_delivery_of_a_chat_whose_other_delivery_holds_the_lock_gives_up_cleanly(
@@ -227,7 +230,8 @@ def test_a_delivery_of_a_chat_whose_other_delivery_holds_the_lock_gives_up_clean
     )
 
 
-# Runs in its own interpreter: delivers "hello", pausing after staging until the file "resume" appears.
+# Runs in its own interpreter: delivers "hello", pausing after staging (saying so with a file named after it)
+# until the file "resume" appears.
 PAUSING_DELIVERY = """
 import sys, time
 from pathlib import Path
@@ -235,11 +239,11 @@ from folder_testing import transcript_saying
 from integrations import crash_points
 from integrations.absolutely_class_airlines import AbsolutelyClassAirlinesIntegration
 
-output, control = Path(sys.argv[1]), Path(sys.argv[2])
+output, control, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
 def hook(point):
     if point == "staged":
-        (control / "paused").touch()
+        (control / f"{name} paused").touch()
         while not (control / "resume").exists():
             time.sleep(0.01)
 
@@ -253,7 +257,7 @@ def test_two_deliveries_of_one_chat_at_once_write_one_file(tmp_path: Path) -> No
     output, control = tmp_path / "out", tmp_path / "control"
     control.mkdir()
     slow = subprocess.Popen(
-        [sys.executable, "-c", PAUSING_DELIVERY, str(output), str(control)],
+        [sys.executable, "-c", PAUSING_DELIVERY, str(output), str(control), "slow"],
         env=subprocess_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -261,18 +265,18 @@ def test_two_deliveries_of_one_chat_at_once_write_one_file(tmp_path: Path) -> No
     )
     try:
         for _ in range(3000):
-            if (control / "paused").exists() or slow.poll() is not None:
+            if (control / "slow paused").exists() or slow.poll() is not None:
                 break
             time.sleep(0.01)
         taking_over = subprocess.Popen(
-            [sys.executable, "-c", PAUSING_DELIVERY, str(output), str(control)],
+            [sys.executable, "-c", PAUSING_DELIVERY, str(output), str(control), "taking over"],
             env=subprocess_environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(0.5)
-        waited = taking_over.poll() is None
+        time.sleep(0.5)  # time enough for the second delivery to stage, were it not waiting for the first
+        waited = taking_over.poll() is None and not (control / "taking over paused").exists()
         (control / "resume").touch()
         outputs = [process.communicate(timeout=60) for process in (slow, taking_over)]
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import subprocess
@@ -216,3 +217,19 @@ def test_a_late_retry_of_an_early_number_leaves_the_next_number_where_the_others
     assert killed.returncode == -9, killed.stderr
     assert retried == str(output / "customer-a" / "1.txt")
     assert (bookkeeping(output) / "next-number" / "customer-a").read_text() == "4"
+
+
+def test_a_chat_whose_intended_number_went_to_another_chat_with_the_same_bytes_still_gets_its_own_file(
+    tmp_path: Path,
+) -> None:
+    """Identical bytes do not make a file ours: with hard links, only our staged file's inode does."""
+    output = tmp_path / "out"
+    killed = deliver_in_a_process(output, crash_at=crash_points.POINTS.index("intent recorded") + 1)
+    twin = dataclasses.replace(transcript_saying(LABEL), chat_id=transcript_saying(LABEL).chat_id + 1)
+    twins_file = AbsolutelyClassAirlinesIntegration(output).deliver(twin).path
+
+    retried = retry_in_this_process(output)
+
+    assert killed.returncode == -9, killed.stderr
+    assert (twins_file, retried) == (str(output / "customer-a" / "1.txt"), str(output / "customer-a" / "2.txt"))
+    assert [(output / "customer-a" / name).read_bytes() for name in ("1.txt", "2.txt")] == [expected_bytes(LABEL)] * 2
