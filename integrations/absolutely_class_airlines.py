@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
 from integrations.base import DeliveryFailed, DeliveryReceipt, IntegrationConfigError
 from integrations.config_values import required_string, warn_about_unknown_keys
 from integrations.customer_folders import customer_folder_name
-from integrations.numbered_files import TEMPORARY_FILE_PREFIX, write_next_numbered_file
+from integrations.folder_delivery import deliver_once
 from integrations.transcript import Transcript, delivery_key
 
 logger = logging.getLogger(__name__)
 
 CLIENT = "absolutely_class_airlines"
 _OUTPUT_FOLDER_KEY = "output_folder"
-DELIVERED_MARKER_PREFIX = ".delivered-"  # hidden, so it is never taken for a numbered transcript
 
 
 class AbsolutelyClassAirlinesIntegration:
@@ -36,16 +34,13 @@ class AbsolutelyClassAirlinesIntegration:
         return f"{transcript.text}\nThis chat took {transcript.handling_seconds} seconds to handle."
 
     def deliver(self, transcript: Transcript) -> DeliveryReceipt:
-        """Write the next numbered file, unless this chat's transcript was written already (a retry after a
-        crash between writing the file and recording it): then its file is the answer, not a second copy."""
-        customer_folder = self.output_folder / customer_folder_name(transcript.customer_name)
+        """Write the next numbered file of the customer's folder, exactly once per chat: a retry after a crash
+        at any point, or after a full disk, finds this chat's file instead of writing a second one."""
+        folder_name = customer_folder_name(transcript.customer_name)
+        customer_folder = self.output_folder / folder_name
         content = self.render(transcript).encode("utf-8")
-        marker = customer_folder / f"{DELIVERED_MARKER_PREFIX}{delivery_key(transcript)}"
         try:
-            path = _already_written(marker, customer_folder)
-            if path is None:
-                path = write_next_numbered_file(customer_folder, content)
-                _remember(marker, path)
+            path = deliver_once(self.output_folder, folder_name, delivery_key(transcript), content)
         except OSError as exc:
             logger.warning("Could not save chat %s in %s: %s", transcript.chat_id, customer_folder, exc)
             raise DeliveryFailed(
@@ -56,21 +51,6 @@ class AbsolutelyClassAirlinesIntegration:
 
     def describe(self) -> str:
         return f"Absolutely Class Airlines folder · {self.output_folder}"
-
-
-def _already_written(marker: Path, folder: Path) -> Path | None:
-    try:
-        name = marker.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    path = folder / name
-    return path if name and path.parent == folder and path.is_file() else None
-
-
-def _remember(marker: Path, path: Path) -> None:
-    temporary = marker.with_name(f"{marker.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_text(path.name, encoding="utf-8")
-    temporary.replace(marker)
 
 
 def from_config(section: Mapping[str, object], environ: Mapping[str, str]) -> AbsolutelyClassAirlinesIntegration:
@@ -90,7 +70,7 @@ def _ensure_writable_folder(folder: Path) -> None:
     except OSError as exc:
         raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot create {folder}: {_reason(exc)}") from exc
     try:
-        with tempfile.TemporaryFile(dir=folder, prefix=f"{TEMPORARY_FILE_PREFIX}write-check-"):
+        with tempfile.TemporaryFile(dir=folder, prefix=".write-check-"):
             pass
     except OSError as exc:
         raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot write to {folder}: {_reason(exc)}") from exc

@@ -1,14 +1,8 @@
-"""Write a file as the next free `<n>.txt` in a folder, safely across threads, processes and machines.
+"""File primitives for numbered transcripts: `<n>.txt` names, durable new files, publishing without replacing.
 
-The content is written and fsynced to a hidden temporary file first, then published under its number
-with os.link, which fails instead of replacing when the number is taken. So a numbered file is never
-overwritten and never visible half-written. A hint file remembers the next number, so a folder of many files
-is not listed on every write; the hint is only trusted when the file just below it exists, so a stale or
-corrupt hint can cost a folder scan but can never cause a gap or an overwrite.
-
-Where hard links are unsupported (some FAT and network file systems) the number is claimed by creating the
-final file with O_EXCL (or, on Windows, by os.rename, which refuses to replace there). That is still
-non-replacing, but with O_EXCL a reader may briefly see the final file before all its content is written.
+A numbered file is published by os.link from a complete, fsynced staged file, which fails instead of replacing
+when the number is taken: a numbered file is never overwritten and never visible half-written. Where hard links
+are unsupported (FAT, some network file systems) the caller renames the staged file instead, under a lock.
 """
 
 from __future__ import annotations
@@ -18,91 +12,65 @@ import errno
 import logging
 import os
 import re
-import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-HINT_FILE_NAME = ".next-number"
-TEMPORARY_FILE_PREFIX = "."
-_NUMBERED_FILE_NAME = re.compile(r"[1-9][0-9]*\.txt", re.ASCII)
-_SANE_HINT = re.compile(r"[1-9][0-9]{0,17}", re.ASCII)
+NUMBERED_FILE_NAME = re.compile(r"[1-9][0-9]{0,17}\.txt", re.ASCII)
 _LINK_UNSUPPORTED_ERRNOS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 _LINK_UNSUPPORTED_WINERRORS = frozenset({1, 50})  # ERROR_INVALID_FUNCTION, ERROR_NOT_SUPPORTED
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 _NEW_FILE_MODE = 0o666  # narrowed by the umask, like any file the user creates
 
 
-def write_next_numbered_file(folder: Path, content: bytes) -> Path:
-    """Create folder if needed and store content as its next `<n>.txt` (n counts from 1); returns the path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = _write_temporary_file(folder, content)
-    try:
-        number = _publish_under_next_number(folder, temporary, content)
-    finally:
-        _remove_if_present(temporary)
-    _fsync_folder(folder)
-    _write_hint(folder, number + 1)
-    return folder / _numbered_file_name(number)
+class LinksUnsupported(Exception):
+    """This file system cannot hard-link; nothing was published."""
 
 
-def _numbered_file_name(number: int) -> str:
+def numbered_file_name(number: int) -> str:
     return f"{number}.txt"
 
 
-def _hidden_temporary_path(folder: Path, purpose: str) -> Path:
-    return folder / f"{TEMPORARY_FILE_PREFIX}{purpose}-{uuid.uuid4().hex}.tmp"
+def number_of(name: str) -> int | None:
+    return int(name[:-4]) if NUMBERED_FILE_NAME.fullmatch(name) else None
 
 
-def _write_temporary_file(folder: Path, content: bytes) -> Path:
-    path = _hidden_temporary_path(folder, "transcript")
-    _write_new_file(path, content)
-    return path
+def write_new_file(
+    path: Path, content: bytes, *, durable: bool = True, halfway: Callable[[], None] | None = None
+) -> None:
+    """Create path (never replacing anything) and write all of content; on failure leave nothing behind.
 
-
-def _write_new_file(path: Path, content: bytes, *, durable: bool = True) -> None:
-    """Create path (never replacing anything) and write all of content; on failure leave nothing behind."""
+    halfway, if given, is called after the first half is written (a crash point for tests).
+    """
     descriptor = os.open(path, _NEW_FILE_FLAGS, _NEW_FILE_MODE)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
+            middle = len(content) // 2
+            file.write(content[:middle])
+            if halfway is not None:
+                file.flush()
+                halfway()
+            file.write(content[middle:])
             if durable:
                 file.flush()
                 os.fsync(file.fileno())
     except BaseException:
-        _remove_if_present(path)
+        remove_if_present(path)
         raise
 
 
-def _publish_under_next_number(folder: Path, temporary: Path, content: bytes) -> int:
-    number = _first_number_to_try(folder)
-    while True:
-        try:
-            _claim_without_replacing(temporary, folder / _numbered_file_name(number), content)
-        except FileExistsError:
-            number += 1
-        else:
-            return number
-
-
-def _claim_without_replacing(temporary: Path, final: Path, content: bytes) -> None:
-    """Make final hold content, or raise FileExistsError when final already exists."""
+def link_without_replacing(staged: Path, target: Path) -> None:
+    """Give the staged file a second name; FileExistsError when target exists, LinksUnsupported where
+    the file system has no hard links. Any other OSError (permission, read-only, full) is the caller's."""
     try:
-        os.link(temporary, final)
+        os.link(staged, target)
     except FileExistsError:
         raise
     except OSError as exc:
-        if not _means_links_unsupported(exc):
-            raise
-        logger.debug("Hard links unsupported in %s; claiming %s without them", final.parent, final.name)
-        _claim_without_link(temporary, final, content)
-
-
-def _claim_without_link(temporary: Path, final: Path, content: bytes) -> None:
-    if os.name == "nt":
-        os.rename(temporary, final)  # noqa: PTH104 - on Windows os.rename refuses to replace an existing file
-    else:
-        _write_new_file(final, content)
+        if _means_links_unsupported(exc):
+            raise LinksUnsupported(str(exc)) from exc
+        raise
 
 
 def _means_links_unsupported(exc: OSError) -> bool:
@@ -112,40 +80,25 @@ def _means_links_unsupported(exc: OSError) -> bool:
     return exc.errno in _LINK_UNSUPPORTED_ERRNOS
 
 
-def _first_number_to_try(folder: Path) -> int:
-    hint = _read_hint(folder)
-    if hint is not None and hint >= 2 and (folder / _numbered_file_name(hint - 1)).exists():
-        return hint
-    return _highest_number_in(folder) + 1
-
-
-def _read_hint(folder: Path) -> int | None:
+def holds_exactly(path: Path, content: bytes) -> bool:
+    """Whether path is a regular file whose bytes are content (sizes first, so most strangers cost one stat)."""
     try:
-        text = (folder / HINT_FILE_NAME).read_text(encoding="ascii").strip()
-    except (OSError, ValueError):
-        return None
-    return int(text) if _SANE_HINT.fullmatch(text) else None
+        if path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except OSError:
+        return False
 
 
-def _highest_number_in(folder: Path) -> int:
-    with os.scandir(folder) as entries:
-        numbers = [int(entry.name[:-4]) for entry in entries if _NUMBERED_FILE_NAME.fullmatch(entry.name)]
-    return max(numbers, default=0)
-
-
-def _write_hint(folder: Path, next_number: int) -> None:
-    """Best effort, and not fsynced: a missing or damaged hint only costs a folder scan."""
-    temporary = _hidden_temporary_path(folder, "next-number")
+def same_file(first: Path, second: Path) -> bool:
     try:
-        _write_new_file(temporary, str(next_number).encode("ascii"), durable=False)
-        temporary.replace(folder / HINT_FILE_NAME)
-    except OSError as exc:
-        logger.warning("Could not update %s in %s: %s", HINT_FILE_NAME, folder, exc)
-        _remove_if_present(temporary)
+        return first.samefile(second)
+    except OSError:
+        return False
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the new directory entry durable too (Windows cannot open folders; NTFS journals entries)."""
+def fsync_folder(folder: Path) -> None:
+    """Make new directory entries durable (Windows cannot open folders; NTFS journals entries)."""
     if os.name == "nt":
         return
     try:
@@ -159,7 +112,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _remove_if_present(path: Path) -> None:
+def remove_if_present(path: Path) -> None:
     """Remove a file of ours; failing here must not hide a delivery that succeeded, or the error in flight."""
     try:
         path.unlink()

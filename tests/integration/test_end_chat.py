@@ -50,7 +50,8 @@ def files_under(folder: Path) -> list[str]:
     """The transcripts a person sees: the numbered files, not the writer's hidden bookkeeping."""
     if not folder.exists():
         return []
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    paths = (p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+    return sorted(str(p) for p in paths if not any(part.startswith(".") for part in p.parts))
 
 
 def test_ending_a_chat_writes_the_next_file_for_the_customer(database: Database, tmp_path: Path) -> None:

@@ -2,25 +2,22 @@ import os
 import subprocess
 import sys
 import threading
-import zlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-import integrations
-from integrations.absolutely_class_airlines import (
-    DELIVERED_MARKER_PREFIX,
-    AbsolutelyClassAirlinesIntegration,
-    from_config,
+from folder_testing import (
+    SUBPROCESS_PYTHONPATH,
+    all_names,
+    bookkeeping,
+    expected_bytes,
+    label_in,
+    staging_names,
+    transcript_saying,
 )
-from integrations.base import DeliveryFailed
-from integrations.transcript import Transcript, TranscriptLine, build_transcript
 
-HANDLE_START = datetime(2020, 9, 29, 9, 0, 20, 540957)
-HINT_FILE_NAME = ".next-number"
-REPOSITORY_ROOT = Path(integrations.__file__).resolve().parents[1]
+from integrations.absolutely_class_airlines import AbsolutelyClassAirlinesIntegration, from_config
+from integrations.base import DeliveryFailed
 
 # Runs in separate interpreters: waits for "go" so that every process writes at the same time.
 WRITER_PROCESS = """
@@ -51,22 +48,6 @@ for thread in workers:
 for thread in workers:
     thread.join()
 """
-
-
-def transcript_saying(label: str, customer_name: str = "Customer A") -> Transcript:
-    """A transcript of its own chat (the id derives from the label), saying label."""
-    line = TranscriptLine(HANDLE_START, False, label)
-    chat_id = zlib.crc32(f"{customer_name}:{label}".encode())
-    return build_transcript(chat_id, customer_name, HANDLE_START, HANDLE_START + timedelta(seconds=61), [line])
-
-
-def expected_bytes(label: str) -> bytes:
-    return (f"Chat on 29 Sep 2020 09:00:\n\n[09:00, Customer]: {label}\nThis chat took 61 seconds to handle.").encode()
-
-
-def label_in(path: Path) -> str:
-    message_line = path.read_text(encoding="utf-8").splitlines()[2]
-    return message_line.removeprefix("[09:00, Customer]: ")
 
 
 def assert_numbered_without_gaps(folder: Path, expected_labels: Iterable[str]) -> None:
@@ -122,15 +103,17 @@ def test_missing_output_and_customer_folders_are_created_on_delivery(tmp_path: P
     assert receipt.path == str(tmp_path / "not" / "yet" / "there" / "customer-a" / "1.txt")
 
 
-def test_no_temporary_files_are_left_behind(integration: AbsolutelyClassAirlinesIntegration) -> None:
+def test_a_customer_folder_holds_only_the_numbered_transcripts(
+    integration: AbsolutelyClassAirlinesIntegration,
+) -> None:
     for index in range(3):
         integration.deliver(transcript_saying(f"message {index}"))
+    integration.deliver(transcript_saying("message for B", customer_name="Customer B"))
 
-    folder = integration.output_folder / "customer-a"
-    names = sorted(path.name for path in folder.iterdir() if not path.name.startswith(DELIVERED_MARKER_PREFIX))
-    assert names == [HINT_FILE_NAME, "1.txt", "2.txt", "3.txt"]
-    assert len([path for path in folder.iterdir() if path.name.startswith(DELIVERED_MARKER_PREFIX)]) == 3
-    assert [path.name for path in integration.output_folder.iterdir()] == ["customer-a"]
+    assert all_names(integration.output_folder / "customer-a") == ["1.txt", "2.txt", "3.txt"]
+    assert all_names(integration.output_folder) == [".arthur-desktop", "customer-a", "customer-b"]
+    assert staging_names(integration.output_folder) == []
+    assert len(all_names(bookkeeping(integration.output_folder) / "deliveries")) == 4
 
 
 def test_concurrent_threads_never_overwrite_or_leave_gaps(
@@ -175,7 +158,7 @@ def test_concurrent_processes_sharing_a_folder_never_overwrite_or_leave_gaps(tmp
                 str(threads),
                 str(per_thread),
             ],
-            env={**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT)},
+            env={**os.environ, "PYTHONPATH": SUBPROCESS_PYTHONPATH},
             stderr=subprocess.PIPE,
             text=True,
         )
@@ -209,6 +192,10 @@ def wait_for_files(folder: Path, names: list[str], timeout_seconds: float = 30) 
     pytest.fail(f"writer processes did not start within {timeout_seconds} s")
 
 
+def hint_file(integration: AbsolutelyClassAirlinesIntegration) -> Path:
+    return bookkeeping(integration.output_folder) / "next-number" / "customer-a"
+
+
 def deliver_five(integration: AbsolutelyClassAirlinesIntegration) -> list[str]:
     labels = [f"before {index}" for index in range(5)]
     for label in labels:
@@ -224,13 +211,13 @@ def test_a_stale_or_corrupt_hint_never_causes_gaps_or_overwrites(
 ) -> None:
     labels = deliver_five(integration)
     folder = integration.output_folder / "customer-a"
-    (folder / HINT_FILE_NAME).write_bytes(hint)
+    hint_file(integration).write_bytes(hint)
 
     receipt = integration.deliver(transcript_saying("after"))
 
     assert receipt.path == str(folder / "6.txt")
     assert_numbered_without_gaps(folder, [*labels, "after"])
-    assert (folder / HINT_FILE_NAME).read_text() == "7"
+    assert hint_file(integration).read_text() == "7"
 
 
 def test_a_hint_that_is_a_folder_does_not_stop_deliveries(
@@ -238,14 +225,14 @@ def test_a_hint_that_is_a_folder_does_not_stop_deliveries(
 ) -> None:
     labels = deliver_five(integration)
     folder = integration.output_folder / "customer-a"
-    (folder / HINT_FILE_NAME).unlink()
-    (folder / HINT_FILE_NAME).mkdir()
+    hint_file(integration).unlink()
+    hint_file(integration).mkdir()
 
     receipt = integration.deliver(transcript_saying("after"))
 
     assert receipt.path == str(folder / "6.txt")
-    assert sorted(label_in(folder / f"{number}.txt") for number in range(1, 7)) == sorted([*labels, "after"])
-    assert [path.name for path in folder.iterdir() if path.name.endswith(".tmp")] == []
+    assert_numbered_without_gaps(folder, [*labels, "after"])
+    assert staging_names(integration.output_folder) == []
 
 
 def test_a_trustworthy_hint_is_followed_instead_of_listing_the_folder(
@@ -272,7 +259,8 @@ def test_a_customer_folder_blocked_by_a_file_fails_cleanly(
     assert "customer-a" in str(failure.value)
     assert isinstance(failure.value.__cause__, OSError)
     assert blocker.read_bytes() == b"not a folder"
-    assert [path.name for path in integration.output_folder.iterdir()] == ["customer-a"]
+    assert all_names(integration.output_folder) == [".arthur-desktop", "customer-a"]
+    assert staging_names(integration.output_folder) == []
 
 
 def test_an_output_folder_below_a_regular_file_fails_cleanly(tmp_path: Path) -> None:
@@ -299,7 +287,7 @@ def test_delivering_the_same_chat_again_returns_its_file_instead_of_a_copy(
     assert_numbered_without_gaps(integration.output_folder / "customer-a", ["hello", "another chat"])
 
 
-def test_a_marker_whose_file_is_gone_writes_the_transcript_again(
+def test_a_delivered_chat_whose_file_is_gone_is_written_again(
     integration: AbsolutelyClassAirlinesIntegration,
 ) -> None:
     first = integration.deliver(transcript_saying("hello"))
