@@ -198,15 +198,16 @@ def test_a_delivery_another_window_of_this_desktop_is_making_is_left_to_it(
     assert len(api.bodies) == 1
 
 
-def test_sigterm_during_deliveries_retry_puts_the_delivery_back(
-    sqlite_url: str, config: Path, api: SlowApi, tmp_path: Path
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_or_a_closed_terminal_during_deliveries_retry_puts_the_delivery_back(
+    sqlite_url: str, config: Path, api: SlowApi, tmp_path: Path, signum: int, code: int
 ) -> None:
     database = open_database(sqlite_url)
     close_chat_and_enqueue(2, database.unit_of_work(), "savage_rentals", utc_now())
     database.dispose()
     desktop = Desktop(tmp_path / "a", sqlite_url, config)
 
-    stopped = stop_mid_delivery(desktop.start("deliveries", "--retry"), api, signal.SIGTERM)
+    stopped = stop_mid_delivery(desktop.start("deliveries", "--retry"), api, signum)
 
-    assert stopped == (143, "", "arthur-desktop: interrupted; delivery 1 is queued for a retry\n")
+    assert stopped == (code, "", "arthur-desktop: interrupted; delivery 1 is queued for a retry\n")
     assert delivery_row(sqlite_url) == ("failed", 1, None, INTERRUPTED)
