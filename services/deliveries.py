@@ -1,31 +1,31 @@
 """The transcript outbox: deliver, record the outcome, retry what is pending or failed.
 
-A delivery is claimed with a conditional UPDATE before it runs, so two desktops retrying at once do
-not both deliver it; a claim older than CLAIM_LEASE (the process died mid-delivery) may be taken over.
+Each delivery is claimed before it runs (services.delivery_claims), so that two desktops retrying at once
+do not both deliver it; a claim left by a process of this desktop that has ended is taken over at once.
+A delivery whose transcript cannot be loaded fails on its own, and the queue goes on.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import Row, func, select, update
 
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
-from integrations.transcript import Transcript
 from services.change_feed import notify_change
 from services.clock import utc_now
+from services.delivery_claims import TranscriptUnreadable, claim, load, release_interrupted
 from services.errors import ArthurError
 from services.models import Chat, Delivery
+from services.process_claims import ClaimHolder, this_process
 from services.results import DeliveryRecord, DeliveryStatus
-from services.transcripts import load_transcript
 from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=5)
 RESPONSE_LIMIT = 10_000
 
 
@@ -34,17 +34,49 @@ class UnknownDelivery(ArthurError):
         super().__init__(f"There is no delivery with id {delivery_id}.")
 
 
+class DeliveryInterrupted(KeyboardInterrupt):
+    """Ctrl-C or a signal stopped a delivery; its claim was released, so it waits for a retry."""
+
+    def __init__(self, delivery_id: int, *, delivered: bool) -> None:
+        super().__init__(delivery_id)
+        self.delivery_id = delivery_id
+        self.delivered = delivered  # the interruption came after the outcome was recorded
+
+
 def deliver(
     delivery_id: int,
     uow: UnitOfWork,
     integration: TranscriptIntegration,
     *,
     clock: Callable[[], datetime] = utc_now,
+    holder: ClaimHolder | None = None,
 ) -> DeliveryRecord:
-    """Deliver one outbox entry unless it is delivered already or another process holds it."""
-    transcript = _claim(delivery_id, uow, integration.client, clock())
-    if transcript is None:
+    """Deliver one outbox entry unless it is delivered already or another live process holds it.
+
+    Interrupted (KeyboardInterrupt, or a signal the edge turns into one), it releases its claim and raises
+    DeliveryInterrupted.
+    """
+    holder = holder or this_process()
+    try:
+        return _deliver(delivery_id, uow, integration, clock, holder)
+    except KeyboardInterrupt as exc:
+        raise DeliveryInterrupted(delivery_id, delivered=_put_back(delivery_id, uow, holder, clock())) from exc
+
+
+def _deliver(
+    delivery_id: int,
+    uow: UnitOfWork,
+    integration: TranscriptIntegration,
+    clock: Callable[[], datetime],
+    holder: ClaimHolder,
+) -> DeliveryRecord:
+    chat_id = claim(delivery_id, uow, integration.client, clock(), holder)
+    if chat_id is None:
         return _record(uow, delivery_id)
+    try:
+        transcript = load(uow, chat_id)
+    except TranscriptUnreadable as problem:
+        return _record_failure(delivery_id, uow, str(problem), None, None, clock())
     try:
         receipt = integration.deliver(transcript)
     except DeliveryFailed as exc:
@@ -55,30 +87,14 @@ def deliver(
     return _record_success(delivery_id, uow, receipt, clock())
 
 
-def _claim(delivery_id: int, uow: UnitOfWork, client: str, now: datetime) -> Transcript | None:
-    """Mark the delivery as in flight and load its transcript; None when it is not ours to deliver."""
-    with uow:
-        claimed = uow.session.execute(
-            update(Delivery)
-            .where(
-                Delivery.delivery_id == delivery_id,
-                Delivery.client == client,
-                _claimable(now),
-            )
-            .values(
-                status=DeliveryStatus.DELIVERING.value,
-                claimed_at=now,
-                updated=now,
-                attempts=Delivery.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        chat_id = uow.session.scalars(select(Delivery.chat_id).where(Delivery.delivery_id == delivery_id)).one()
-        transcript = load_transcript(uow.session, chat_id)
-        uow.commit()
-    return transcript
+def _put_back(delivery_id: int, uow: UnitOfWork, holder: ClaimHolder, now: datetime) -> bool:
+    """Release an interrupted delivery's claim; True if its outcome had been recorded already."""
+    try:
+        release_interrupted(delivery_id, uow, holder.claim_id, now)
+        return _record(uow, delivery_id).status is DeliveryStatus.DELIVERED
+    except Exception as exc:  # the claim stays: this desktop takes it over at once when this process has ended
+        log.warning("Delivery %s could not be put back in the queue: %s", delivery_id, exc)
+        return False
 
 
 def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> DeliveryRecord:
@@ -89,25 +105,43 @@ def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptInt
 
 
 def retry_pending_deliveries(
-    uow: UnitOfWork, integration: TranscriptIntegration, *, should_stop: Callable[[], bool] = lambda: False
+    uow: UnitOfWork,
+    integration: TranscriptIntegration,
+    *,
+    should_stop: Callable[[], bool] = lambda: False,
+    holder: ClaimHolder | None = None,
 ) -> list[DeliveryRecord]:
-    """Deliver every pending or failed entry of the configured client, oldest first.
+    """Deliver every pending or failed entry of the configured client, oldest first, and take over the ones
+    whose holder has gone; a record for each, those still held by a live process (status delivering) too.
 
-    should_stop is asked before each delivery, so that a closing window need not wait for the whole queue;
-    what is left stays queued for the next retry.
+    Each delivery fails on its own (its chat deleted, unreadable): the queue goes on. should_stop is asked
+    before each delivery, so that a closing window need not wait for the whole queue; what is left stays
+    queued for the next retry.
     """
+    queued = [DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value, DeliveryStatus.DELIVERING.value]
     with uow:
         ids = uow.session.scalars(
             select(Delivery.delivery_id)
-            .where(Delivery.client == integration.client, _claimable(utc_now()))
+            .where(Delivery.client == integration.client, Delivery.status.in_(queued))
             .order_by(Delivery.delivery_id)
         ).all()
     records = []
     for delivery_id in ids:
         if should_stop():
             break
-        records.append(deliver(delivery_id, uow, integration))
+        records.append(deliver(delivery_id, uow, integration, holder=holder))
     return records
+
+
+def count_undelivered(uow: UnitOfWork) -> int:
+    """Deliveries of any client not delivered yet: queued, failed, in flight or set aside."""
+    with uow:
+        return int(
+            uow.session.scalar(
+                select(func.count()).select_from(Delivery).where(Delivery.status != DeliveryStatus.DELIVERED.value)
+            )
+            or 0
+        )
 
 
 def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, limit: int = 500) -> list[DeliveryRecord]:
@@ -119,13 +153,6 @@ def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, li
         return [_to_record(row) for row in uow.session.execute(query).all()]
 
 
-def _claimable(now: datetime) -> Any:
-    return or_(
-        Delivery.status.in_([DeliveryStatus.PENDING.value, DeliveryStatus.FAILED.value]),
-        and_(Delivery.status == DeliveryStatus.DELIVERING.value, Delivery.claimed_at < now - CLAIM_LEASE),
-    )
-
-
 def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt, now: datetime) -> DeliveryRecord:
     return _finish(
         delivery_id,
@@ -133,6 +160,7 @@ def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt,
         status=DeliveryStatus.DELIVERED.value,
         updated=now,
         claimed_at=None,
+        claimed_by=None,
         path=receipt.path,
         http_status=receipt.http_status,
         response=_clip(receipt.response),
@@ -155,6 +183,7 @@ def _record_failure(
         status=DeliveryStatus.FAILED.value,
         updated=now,
         claimed_at=None,
+        claimed_by=None,
         http_status=http_status,
         response=_clip(response),
         error=error,
@@ -183,7 +212,9 @@ def _record(uow: UnitOfWork, delivery_id: int) -> DeliveryRecord:
 
 
 def _record_query() -> Any:
-    return select(Delivery, Chat.customer_name).join(Chat, Chat.chat_id == Delivery.chat_id)
+    # An outer join: a delivery whose chat another program deleted is still listed, and fails on its own.
+    customer_name = func.coalesce(Chat.customer_name, "").label("customer_name")
+    return select(Delivery, customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
 
 
 def _to_record(row: Row[Any]) -> DeliveryRecord:

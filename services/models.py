@@ -120,6 +120,9 @@ class Delivery(Base):
     updated: Mapped[datetime] = mapped_column(DateTime)
     # Set while one process delivers, so another does not deliver the same transcript at the same time.
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Which desktop and process holds the claim (services.process_claims), so that this desktop takes over
+    # at once the claims of its own processes that have ended. NULL: no claim, or one made by an older version.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     path: Mapped[str | None] = mapped_column(Text)
     http_status: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)

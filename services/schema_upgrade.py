@@ -1,7 +1,8 @@
 """Bring a database up to date: a new one, Arthur's own three tables, or one made by an older version.
 
 Everything this version needs beside the brief's tables is added when missing: the tables (create_all adds
-missing ones only), the generated handling_seconds column (SQLite can only add it as VIRTUAL, which its
+missing ones only), the columns added to Arthur Desktop's own tables since (nullable, so an ALTER TABLE adds
+them on both engines), the generated handling_seconds column (SQLite can only add it as VIRTUAL, which its
 indexes then store), the indexes, the day totals with their triggers and the search index. A database that
 has it all is only read. Otherwise the changes are made in one transaction that holds a lock (SQLite's write
 lock, a PostgreSQL advisory lock), so desktops opening the same database at the same moment take turns.
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, Engine, column, inspect, text
+from sqlalchemy import Column, Connection, Engine, Inspector, column, inspect, text
+from sqlalchemy.schema import CreateColumn
 
 from services.day_totals import ensure_day_totals, has_day_total_triggers
 from services.models import Base
@@ -34,6 +36,8 @@ def upgrade_schema(engine: Engine) -> None:
         _lock_schema(connection)
         log.info("Bringing %s up to date", engine.url.render_as_string(hide_password=True))
         Base.metadata.create_all(connection)
+        for table_name, added in _missing_columns(inspect(connection)):
+            _add_column(connection, table_name, added)
         if "handling_seconds" not in {c["name"] for c in inspect(connection).get_columns("chats")}:
             _add_handling_seconds(connection)
         for table in Base.metadata.sorted_tables:
@@ -52,11 +56,35 @@ def schema_is_current(connection: Connection) -> bool:
         return False
     if "handling_seconds" not in {c["name"] for c in inspector.get_columns("chats")}:
         return False
+    if _missing_columns(inspector):
+        return False
     for table in Base.metadata.sorted_tables:
         present = {index["name"] for index in inspector.get_indexes(table.name)}
         if not {index.name for index in table.indexes} <= present or present & set(_REPLACED_INDEXES):
             return False
     return has_day_total_triggers(connection) and has_search_index(connection)
+
+
+def _missing_columns(inspector: Inspector) -> list[tuple[str, Column[object]]]:
+    """Plain columns of the tables that exist, as this version defines them, that the database lacks.
+
+    handling_seconds (generated) has its own step; the brief's own columns are never missing.
+    """
+    missing = []
+    tables = set(inspector.get_table_names())
+    for table in Base.metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        missing += [(table.name, c) for c in table.columns if c.name not in present and c.computed is None]
+    return missing
+
+
+def _add_column(connection: Connection, table_name: str, added: Column[object]) -> None:
+    if not added.nullable:
+        raise RuntimeError(f"{table_name}.{added.name} cannot be added to existing rows: it is NOT NULL")
+    definition = CreateColumn(added).compile(dialect=connection.dialect)
+    connection.execute(text(f"ALTER TABLE {table_name} ADD COLUMN {definition}"))
 
 
 def _lock_schema(connection: Connection) -> None:

@@ -24,6 +24,19 @@ POSTGRES_URL_ENV = "ARTHUR_TEST_POSTGRES_URL"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def user_data_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """This desktop's id and claim locks (services.process_claims) go under a temporary folder, never into the
+    real user's data folder; subprocesses of the tests inherit it."""
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
+    yield
+    if previous is None:
+        del os.environ["XDG_DATA_HOME"]
+    else:
+        os.environ["XDG_DATA_HOME"] = previous
+
+
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to a new, empty database: a SQLite file under tmp_path, or a fresh PostgreSQL database."""

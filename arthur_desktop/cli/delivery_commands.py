@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
 from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
-from services.deliveries import list_deliveries, retry_pending_deliveries
+from services.deliveries import count_undelivered, list_deliveries, retry_pending_deliveries
 from services.end_chat import end_chat
 from services.formatting import delivery_outcome, format_timestamp
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript
 
 END_CHAT_KEYS = ("chat_id", "client", "status", "path", "http_status", "response", "error")
+# How a retry's outcome reads; any other status (a later one) is named as it is.
+_OUTCOMES = {
+    DeliveryStatus.DELIVERED: "delivered",
+    DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.DELIVERING: "held by another desktop or window",
+}
 
 
 def run_end_chat(ctx: CommandContext) -> int:
@@ -46,15 +53,35 @@ def run_transcript(ctx: CommandContext) -> int:
 
 
 def run_deliveries(ctx: CommandContext) -> int:
-    if ctx.args.retry:
-        retry_pending_deliveries(ctx.database.unit_of_work(), ctx.config.integration)
+    """With --retry: exit 1 while any delivery remains undelivered, saying in one line what the retry did."""
+    retried = retry_pending_deliveries(ctx.database.unit_of_work(), ctx.config.integration) if ctx.args.retry else None
     records = list_deliveries(ctx.database.unit_of_work())
     if ctx.args.format == "json":
         ctx.print_line(render_json([plain_record(r) for r in records]))
     else:
         ctx.print_line(_deliveries_table(records))
-    still_failing = any(r.status is DeliveryStatus.FAILED for r in records)
-    return 1 if ctx.args.retry and still_failing else 0
+    if retried is None:
+        return 0
+    undelivered = count_undelivered(ctx.database.unit_of_work())
+    summary = retry_summary(retried)
+    if undelivered:
+        verb = "remains" if undelivered == 1 else "remain"
+        print(f"arthur-desktop: error: {summary}; {undelivered} {verb} undelivered.", file=sys.stderr)
+        return 1
+    if ctx.args.format != "json":
+        ctx.print_line(f"{summary}.")
+    return 0
+
+
+def retry_summary(retried: list[DeliveryRecord]) -> str:
+    """E.g. "Retried 4 deliveries: 2 delivered, 1 failed, 1 held by another desktop or window"."""
+    if not retried:
+        return "Nothing to retry"
+    counts = Counter(r.status for r in retried)
+    ordered = [*_OUTCOMES, *sorted(set(counts) - set(_OUTCOMES))]
+    parts = [f"{counts[s]} {_OUTCOMES.get(s, s.value)}" for s in ordered if counts[s]]
+    noun = "delivery" if len(retried) == 1 else "deliveries"
+    return f"Retried {len(retried)} {noun}: {', '.join(parts)}"
 
 
 def _deliveries_table(records: list[DeliveryRecord]) -> str:

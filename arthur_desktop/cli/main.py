@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from arthur_desktop.cli import commands, delivery_commands, generate_command
+from arthur_desktop.cli import commands, delivery_commands, generate_command, interrupts
+from arthur_desktop.cli.logs import configure_logging
 from arthur_desktop.cli.parser import build_parser
 from services.errors import ArthurError, InvalidDatabaseUrl, InvalidTimeWindow
 
@@ -31,22 +33,31 @@ COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    level = os.environ.get("ARTHUR_LOG_LEVEL", "WARNING").upper()
-    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
+    configure_logging(os.environ)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         return _open_window(args)
     ctx = commands.CommandContext(args, os.environ, print)
-    try:
-        return COMMANDS[args.command](ctx)
-    except ArthurError as exc:
-        print(f"arthur-desktop: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE_ERROR if isinstance(exc, _USAGE_ERRORS) else EXIT_RUNTIME_ERROR
-    except BrokenPipeError:
-        return 0
-    finally:
-        ctx.close()
+    with interrupts.signals_raise_interrupted():
+        try:
+            return COMMANDS[args.command](ctx)
+        except ArthurError as exc:
+            print(f"arthur-desktop: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE_ERROR if isinstance(exc, _USAGE_ERRORS) else EXIT_RUNTIME_ERROR
+        except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP: the work in hand was put back
+            interrupts.ignore_further_signals()
+            _say(f"arthur-desktop: {interrupts.describe(exc)}")
+            return interrupts.exit_code(exc)
+        except BrokenPipeError:
+            return 0
+        finally:
+            ctx.close()
+
+
+def _say(line: str) -> None:
+    with contextlib.suppress(OSError):  # the terminal that asked for the stop may be gone already (SIGHUP)
+        print(line, file=sys.stderr, flush=True)
 
 
 def gui_main() -> int:

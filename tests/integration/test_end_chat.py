@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -181,9 +182,8 @@ def test_a_delivery_interrupted_after_the_commit_is_completed_by_the_retry(datab
     assert files_under(tmp_path / "out") == ["jane/1.txt"]
 
 
-def test_a_process_killed_while_delivering_is_taken_over_after_its_claim_expires(
-    sqlite_url: str, tmp_path: Path
-) -> None:
+def end_chat_and_die_mid_delivery(database_url: str, data_folder: Path | None = None) -> int:
+    """A real process that ends chat 2 and is gone while its transcript is in flight; its exit code."""
     killed_mid_delivery = (
         "import os\n"
         "from services.database import open_database\n"
@@ -193,22 +193,39 @@ def test_a_process_killed_while_delivering_is_taken_over_after_its_claim_expires
         "    def render(self, t): return t.text\n"
         "    def describe(self): return 'dies'\n"
         "    def deliver(self, t): os._exit(9)\n"
-        f"end_chat(2, open_database({sqlite_url!r}).unit_of_work(), Dies())\n"
+        f"end_chat(2, open_database({database_url!r}).unit_of_work(), Dies())\n"
     )
-    died = subprocess.run([sys.executable, "-c", killed_mid_delivery], capture_output=True, check=False)
-    from services.database import open_database
+    environment = dict(os.environ) if data_folder is None else {**os.environ, "XDG_DATA_HOME": str(data_folder)}
+    died = subprocess.run([sys.executable, "-c", killed_mid_delivery], env=environment, capture_output=True)
+    return died.returncode
 
-    database = open_database(sqlite_url)
+
+def test_a_claim_of_a_dead_process_on_this_desktop_is_taken_over_at_once(database: Database, tmp_path: Path) -> None:
+    url = database.engine.url.render_as_string(hide_password=False)
+
+    died = end_chat_and_die_mid_delivery(url)
+    [taken_over] = retry_pending_deliveries(database.unit_of_work(), folder_client(tmp_path / "out"))
+
+    assert died == 9
+    assert (taken_over.status, taken_over.attempts) == (DeliveryStatus.DELIVERED, 2)
+    assert files_under(tmp_path / "out") == ["jane/1.txt"]
+
+
+def test_another_desktop_takes_over_a_dead_processs_claim_only_after_its_lease(
+    database: Database, tmp_path: Path
+) -> None:
+    url = database.engine.url.render_as_string(hide_password=False)
     client = folder_client(tmp_path / "out")
-    still_claimed = retry_pending_deliveries(database.unit_of_work(), client)
+
+    died = end_chat_and_die_mid_delivery(url, data_folder=tmp_path / "other-desktop")
+    [still_claimed] = retry_pending_deliveries(database.unit_of_work(), client)
     with database.unit_of_work() as uow:  # the dead process's claim is now older than its lease
         uow.session.execute(update(Delivery).values(claimed_at=datetime(2000, 1, 1)))
         uow.commit()
     [taken_over] = retry_pending_deliveries(database.unit_of_work(), client)
-    database.dispose()
 
-    assert died.returncode == 9, died.stderr
-    assert still_claimed == []
+    assert died == 9
+    assert (still_claimed.status, still_claimed.attempts) == (DeliveryStatus.DELIVERING, 1)
     assert (taken_over.status, taken_over.attempts) == (DeliveryStatus.DELIVERED, 2)
     assert files_under(tmp_path / "out") == ["jane/1.txt"]
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from integrations.registry import create_integration
 from services.database import open_database
+from services.deliveries import retry_pending_deliveries
+from services.end_chat import close_chat_and_enqueue
 from services.performance import agent_performance
+from services.results import DeliveryStatus
+from services.schema_upgrade import schema_is_current
 
 ARTHUR_TABLES = (
     "CREATE TABLE users (user_id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL UNIQUE)",
@@ -74,3 +82,24 @@ def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_u
     assert not {"ix_chats_agent_handling", "ix_chats_handle_end"} & indexes
     assert {"ix_chats_agent_handling_end", "ix_chats_ended", "ix_chats_in_progress"} <= indexes
     assert [tuple(row) for row in totals] == [(1, 1, 600_000)]
+
+
+def test_an_outbox_made_before_claims_named_their_holder_gets_the_column_and_keeps_its_deliveries(
+    database_url: str, tmp_path: Path
+) -> None:
+    database = open_database(database_url)
+    close_chat_and_enqueue(2, database.unit_of_work(), "absolutely_class_airlines", datetime(2020, 9, 29, 9, 12))
+    with database.engine.begin() as connection:  # the outbox as the previous version made it
+        connection.execute(text("ALTER TABLE deliveries DROP COLUMN claimed_by"))
+    database.dispose()
+
+    database = open_database(database_url)
+    with database.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("deliveries")}
+        current = schema_is_current(connection)
+    integration = create_integration("absolutely_class_airlines", {"output_folder": str(tmp_path / "out")}, {})
+    [delivered] = retry_pending_deliveries(database.unit_of_work(), integration)
+    database.dispose()
+
+    assert "claimed_by" in columns and current
+    assert (delivered.chat_id, delivered.status) == (2, DeliveryStatus.DELIVERED)

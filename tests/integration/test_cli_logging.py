@@ -1,0 +1,74 @@
+"""A person's terminal gets the one error line; log records reach stderr only when ARTHUR_LOG_LEVEL asks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def refusing_api() -> str:
+    """An address on 127.0.0.1 where nothing listens: urllib3 logs each retry of the connection, then it fails."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+    return f"http://127.0.0.1:{port}/transcripts"
+
+
+def run_cli(tmp_path: Path, api_url: str, *argv: str, log_level: str | None = None) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "api.toml"
+    config.write_text(
+        f'client = "savage_rentals"\n[savage_rentals]\napi_url = "{api_url}"\n'
+        "retries = 2\nbackoff_seconds = 0.01\ntimeout_seconds = 5\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "ARTHUR_LOG_LEVEL"}
+    if log_level is not None:
+        environment["ARTHUR_LOG_LEVEL"] = log_level
+    options = ["--database-url", f"sqlite:///{tmp_path / 'arthur.db'}", "--config", str(config)]
+    return subprocess.run(
+        [sys.executable, "-m", "arthur_desktop", *options, *argv],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_failed_delivery_is_one_line_on_stderr_and_the_retry_one_more(tmp_path: Path, refusing_api: str) -> None:
+    ended = run_cli(tmp_path, refusing_api, "end-chat", "2")
+    retried = run_cli(tmp_path, refusing_api, "deliveries", "--retry")
+
+    assert (ended.returncode, ended.stdout) == (1, "")
+    [line] = ended.stderr.splitlines()
+    assert line.startswith("arthur-desktop: error: chat 2 ended, but its transcript was not delivered (")
+    assert line.endswith("it is queued: run 'arthur-desktop deliveries --retry'.")
+    assert (retried.returncode, retried.stderr) == (
+        1,
+        "arthur-desktop: error: Retried 1 delivery: 1 failed; 1 remains undelivered.\n",
+    )
+
+
+@pytest.mark.parametrize("level", ["info", "DEBUG"])
+def test_arthur_log_level_sends_our_and_urllib3s_records_to_stderr(
+    tmp_path: Path, refusing_api: str, level: str
+) -> None:
+    ended = run_cli(tmp_path, refusing_api, "end-chat", "2", log_level=level)
+
+    lines = ended.stderr.splitlines()
+    assert ended.returncode == 1
+    assert any("WARNING urllib3.connectionpool: Retrying" in line for line in lines)
+    assert any("WARNING services.deliveries: Delivery 1 failed" in line for line in lines)
+    assert lines[-1].startswith("arthur-desktop: error: chat 2 ended")
+    assert len(lines) > 3
+
+
+def test_arthur_log_level_warning_leaves_out_the_info_records(tmp_path: Path, refusing_api: str) -> None:
+    ended = run_cli(tmp_path, refusing_api, "end-chat", "2", log_level="WARNING")
+
+    assert " WARNING " in ended.stderr
+    assert " INFO " not in ended.stderr and " DEBUG " not in ended.stderr
