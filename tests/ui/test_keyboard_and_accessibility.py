@@ -29,7 +29,7 @@ MENUS = {
         ("End chat…", "Ctrl+Shift+X"),
         ("Retry deliveries", "Ctrl+Shift+R"),
     ],
-    "Help": [("About Arthur Desktop", "")],
+    "Help": [("Open log folder", ""), ("About Arthur Desktop", "")],
 }
 
 
