@@ -102,3 +102,19 @@ def test_the_last_day_a_date_can_hold_gives_a_window_open_at_its_end(qtbot: QtBo
     date_filter.set_custom_range(date(9999, 12, 30), date(9999, 12, 31))
 
     assert date_filter.time_window() == TimeWindow(datetime(9999, 12, 30), None)
+
+
+def test_a_search_with_a_nul_character_is_one_message_in_the_window(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+
+    window.chat_panel.search_box.setText("Ja\x00ne")
+    qtbot.waitUntil(window.message_bar.isVisible)
+
+    assert window.message_bar.label.text() == (
+        "The chat list could not be loaded: The search text cannot contain a NUL character."
+    )
+    window.chat_panel.search_box.setText("Jane")
+    qtbot.waitUntil(lambda: chat_ids(window) == [2])
+    assert not window.message_bar.isVisible()
