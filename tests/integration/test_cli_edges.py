@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from arthur_desktop.cli.main import main
 from seed_data import SEED_DAY, add_chat, add_user
 from services.database import open_database
 from services.export import export_chats_csv, export_performance_csv
+from services.models import Chat
 from services.results import ChatFilter
 
 
@@ -195,6 +199,31 @@ def test_the_window_exports_write_the_same_safe_csv(database_url: str, tmp_path:
         assert len(rows) == expected_rows + 1
         assert content.endswith(b"\r\n")
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_end_chat_of_a_chat_picked_up_later_than_now_is_one_line_and_ends_nothing(
+    capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
+) -> None:
+    database = open_database(database_url)
+    with database.engine.begin() as connection:
+        connection.execute(update(Chat).where(Chat.chat_id == 2).values(handle_start=datetime(2990, 1, 1)))
+    database.dispose()
+    config = tmp_path / "folder.toml"
+    config.write_text(
+        f'client = "absolutely_class_airlines"\n[absolutely_class_airlines]\noutput_folder = "{tmp_path}/out"\n'
+    )
+
+    code, out, err = run(capsys, "--database-url", database_url, "--config", str(config), "end-chat", "2")
+    _, listed, _ = run(
+        capsys, "--database-url", database_url, "--config", str(config), "deliveries", "--format", "json"
+    )
+    _, chats, _ = run(capsys, "--database-url", database_url, "chats", "--status", "in-progress", "--format", "json")
+
+    assert (code, out) == (1, "")
+    assert "Chat 2 was picked up at 2990-01-01 00:00:00 UTC, later than now" in one_error_line(err)
+    assert listed.strip() == "[]"
+    assert [chat["chat_id"] for chat in json.loads(chats)] == [2]
+    assert list((tmp_path / "out").rglob("*.txt")) == []
 
 
 def test_a_real_process_with_bad_input_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
