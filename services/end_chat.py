@@ -6,14 +6,14 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
 from services.change_feed import notify_change
 from services.clock import utc_now
-from services.deliveries import deliver
-from services.errors import ArthurError, ChatAlreadyEnded
+from services.deliveries import CLAIM_LEASE, deliver
+from services.errors import ArthurError, ChatAlreadyEnded, ChatStartsLater, DeliveryInFlight
 from services.models import Chat, Delivery
 from services.results import DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript, started_chat
@@ -58,7 +58,8 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
     """Set handle_end and record the pending delivery atomically; returns the delivery's id.
 
     The conditional UPDATE makes the database the referee: of two desktops ending the same chat at
-    once, exactly one changes a row; the other is refused.
+    once, exactly one changes a row; the other is refused. A chat whose handle_start is later than now
+    is refused too (its end would come before its start), and nothing is written.
     """
     with uow:
         closed = uow.session.execute(
@@ -69,6 +70,20 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
         )
         if closed.rowcount != 1:  # type: ignore[attr-defined]
             raise _refusal(uow.session, chat_id)
+        handle_start = uow.session.scalars(select(Chat.handle_start).where(Chat.chat_id == chat_id)).one()
+        if handle_start is not None and handle_start > ended_at:
+            raise ChatStartsLater(chat_id, handle_start, ended_at)  # the unit of work rolls the end back
+        delivery_id = _enqueue(uow.session, chat_id, client, ended_at)
+        notify_change(uow.session, f"chat:{chat_id}")
+        uow.commit()
+    return delivery_id
+
+
+def _enqueue(session: Session, chat_id: int, client: str, ended_at: datetime) -> int:
+    """A new pending delivery; or, for a chat another program reopened after Arthur ended it, its delivery
+    row queued again for the new transcript (one row per chat; its created keeps the first end)."""
+    delivery_id = session.scalar(select(Delivery.delivery_id).where(Delivery.chat_id == chat_id))
+    if delivery_id is None:
         delivery = Delivery(
             chat_id=chat_id,
             client=client,
@@ -77,12 +92,38 @@ def close_chat_and_enqueue(chat_id: int, uow: UnitOfWork, client: str, ended_at:
             created=ended_at,
             updated=ended_at,
         )
-        uow.session.add(delivery)
-        uow.session.flush()
-        delivery_id = delivery.delivery_id
-        notify_change(uow.session, f"chat:{chat_id}")
-        uow.commit()
+        session.add(delivery)
+        session.flush()
+        return delivery.delivery_id
+    requeued = session.execute(
+        update(Delivery)
+        .where(Delivery.delivery_id == delivery_id, _not_in_flight(ended_at))
+        .values(
+            client=client,
+            status=DeliveryStatus.PENDING.value,
+            attempts=0,
+            updated=ended_at,
+            claimed_at=None,
+            path=None,
+            http_status=None,
+            response=None,
+            error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if requeued.rowcount != 1:  # type: ignore[attr-defined]
+        raise DeliveryInFlight(chat_id)
+    log.info("Chat %s was reopened and is ended again; delivery %s is queued again", chat_id, delivery_id)
     return delivery_id
+
+
+def _not_in_flight(now: datetime) -> ColumnElement[bool]:
+    """Not being delivered by a live process (a claim older than the lease belongs to a dead one)."""
+    return or_(
+        Delivery.status != DeliveryStatus.DELIVERING.value,
+        Delivery.claimed_at.is_(None),
+        Delivery.claimed_at < now - CLAIM_LEASE,
+    )
 
 
 def _refusal(session: Session, chat_id: int) -> ArthurError:

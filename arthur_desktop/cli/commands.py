@@ -10,7 +10,7 @@ from arthur_desktop.cli.output import plain_record, render_csv, render_json, ren
 from services.chats import list_chats
 from services.config import AppConfig, load_config
 from services.database import Database, open_database, prepare_schema, resolve_database_url
-from services.formatting import NO_VALUE, format_duration, format_timestamp
+from services.formatting import format_duration, format_timestamp, name_or_no_value
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatStatus, ChatSummary, TimeWindow, UserInfo
 from services.users import get_user
@@ -41,7 +41,7 @@ CHAT_COLUMNS = (
 class CommandContext:
     args: argparse.Namespace
     environ: Mapping[str, str]
-    print_line: Callable[[str], None]
+    print_line: Callable[..., None]  # print, or a stand-in taking the same arguments
     _database: Database | None = field(default=None, init=False)
     _config: AppConfig | None = field(default=None, init=False)
 
@@ -58,6 +58,10 @@ class CommandContext:
             self._config = load_config(getattr(self.args, "config", None), self.environ)
         return self._config
 
+    def print_text(self, text: str) -> None:
+        """Text that carries its own line ends (CSV's CRLF), printed as it is."""
+        self.print_line(text, end="")
+
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()
@@ -66,7 +70,7 @@ class CommandContext:
 def run_performance(ctx: CommandContext) -> int:
     window = TimeWindow(ctx.args.start, ctx.args.end)
     rows = agent_performance(ctx.database.unit_of_work(), window)
-    ctx.print_line(_render(ctx.args.format, rows, PERFORMANCE_COLUMNS, _performance_table))
+    _print(ctx, rows, PERFORMANCE_COLUMNS, _performance_table)
     return 0
 
 
@@ -74,7 +78,7 @@ def run_chats(ctx: CommandContext) -> int:
     status = ChatStatus(ctx.args.status) if ctx.args.status else None
     chat_filter = ChatFilter(status=status, user_id=ctx.args.agent, search=ctx.args.search)
     page = list_chats(ctx.database.unit_of_work(), chat_filter, limit=ctx.args.limit)
-    ctx.print_line(_render(ctx.args.format, list(page.chats), CHAT_COLUMNS, _chats_table))
+    _print(ctx, list(page.chats), CHAT_COLUMNS, _chats_table)
     return 0
 
 
@@ -83,7 +87,7 @@ def run_user(ctx: CommandContext) -> int:
     if ctx.args.format == "json":
         ctx.print_line(render_json(plain_record(user)))
     else:
-        ctx.print_line(_render(ctx.args.format, [user], ("user_id", "name"), _user_table))
+        _print(ctx, [user], ("user_id", "name"), _user_table)
     return 0
 
 
@@ -99,17 +103,18 @@ def run_init_db(ctx: CommandContext) -> int:
     return 0
 
 
-def _render(
-    output_format: str,
+def _print(
+    ctx: CommandContext,
     results: list[AgentPerformance] | list[ChatSummary] | list[UserInfo],
     columns: tuple[str, ...],
     table: Callable[[list], str],  # type: ignore[type-arg]
-) -> str:
-    if output_format == "json":
-        return render_json([plain_record(r) for r in results])
-    if output_format == "csv":
-        return render_csv([plain_record(r) for r in results], columns)
-    return table(results)
+) -> None:
+    if ctx.args.format == "json":
+        ctx.print_line(render_json([plain_record(r) for r in results]))
+    elif ctx.args.format == "csv":
+        ctx.print_text(render_csv([plain_record(r) for r in results], columns))
+    else:
+        ctx.print_line(table(results))
 
 
 def _performance_table(rows: list[AgentPerformance]) -> str:
@@ -118,7 +123,7 @@ def _performance_table(rows: list[AgentPerformance]) -> str:
         [
             (
                 str(r.user_id),
-                r.name,
+                name_or_no_value(r.name),
                 str(r.chats_handled),
                 str(r.chats_in_progress),
                 format_duration(r.average_handling_seconds),
@@ -136,8 +141,8 @@ def _chats_table(rows: list[ChatSummary]) -> str:
         [
             (
                 str(c.chat_id),
-                c.customer_name,
-                c.agent_name or NO_VALUE,
+                name_or_no_value(c.customer_name),
+                name_or_no_value(c.agent_name),
                 c.status.label,
                 format_timestamp(c.created),
                 format_duration(c.handling_seconds),
@@ -150,4 +155,4 @@ def _chats_table(rows: list[ChatSummary]) -> str:
 
 
 def _user_table(rows: list[UserInfo]) -> str:
-    return render_table(("ID", "Name"), [(str(u.user_id), u.name) for u in rows], numeric={0})
+    return render_table(("ID", "Name"), [(str(u.user_id), name_or_no_value(u.name)) for u in rows], numeric={0})

@@ -9,7 +9,7 @@ from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
 from services.deliveries import count_undelivered, list_deliveries, retry_pending_deliveries
 from services.end_chat import end_chat
-from services.formatting import delivery_outcome, format_timestamp
+from services.formatting import delivery_outcome, format_timestamp, name_or_no_value
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript
 
@@ -91,7 +91,7 @@ def _deliveries_table(records: list[DeliveryRecord]) -> str:
             (
                 str(r.delivery_id),
                 str(r.chat_id),
-                r.customer_name,
+                name_or_no_value(r.customer_name),
                 r.client,
                 r.status.value,
                 str(r.attempts),

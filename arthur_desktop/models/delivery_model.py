@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
-from services.formatting import delivery_outcome, format_timestamp
+from services.formatting import delivery_outcome, format_timestamp, name_or_no_value
 from services.results import DeliveryRecord, DeliveryStatus
 
 STATUS_LABELS = {
@@ -26,7 +26,7 @@ STATUS_COLUMN = 3
 COLUMNS: tuple[Column[DeliveryRecord], ...] = (
     Column("ID", lambda d: str(d.delivery_id), lambda d: d.delivery_id, numeric=True),
     Column("Chat", lambda d: str(d.chat_id), lambda d: d.chat_id, numeric=True),
-    Column("Customer", lambda d: d.customer_name, lambda d: text_sort(d.customer_name)),
+    Column("Customer", lambda d: name_or_no_value(d.customer_name), lambda d: text_sort(d.customer_name)),
     Column(
         "Status",
         lambda d: STATUS_LABELS[d.status],

@@ -73,7 +73,9 @@ class DateRangeFilter(QWidget):
         else:
             last_day = self._today()
             first_day = last_day - timedelta(days=_PRESET_DAYS[preset] - 1)
-        return TimeWindow(_midnight(first_day), _midnight(last_day + timedelta(days=1)))
+        # The last day a date can hold (9999-12-31) has no day after it: the window is open at its end.
+        end = None if last_day == date.max else _midnight(last_day + timedelta(days=1))
+        return TimeWindow(_midnight(first_day), end)
 
     def _date_edit(self, object_name: str) -> QDateEdit:
         edit = QDateEdit(self)
