@@ -17,7 +17,7 @@ from sqlalchemy import Row, func, select, update
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
 from services.change_feed import notify_change
 from services.clock import utc_now
-from services.delivery_claims import TranscriptUnreadable, claim, load, release_interrupted
+from services.delivery_claims import TranscriptUnreadable, claim, delivering_here, load, release_interrupted
 from services.errors import ArthurError
 from services.models import Chat, Delivery
 from services.process_claims import ClaimHolder, this_process
@@ -50,15 +50,20 @@ def deliver(
     *,
     clock: Callable[[], datetime] = utc_now,
     holder: ClaimHolder | None = None,
+    claimed_chat_id: int | None = None,
 ) -> DeliveryRecord:
     """Deliver one outbox entry unless it is delivered already or another live process holds it.
 
-    Interrupted (KeyboardInterrupt, or a signal the edge turns into one), it releases its claim and raises
-    DeliveryInterrupted.
+    claimed_chat_id: the holder claimed the delivery already, for this chat (End chat claims it in the
+    transaction that ends the chat). Interrupted (KeyboardInterrupt, or a signal the edge turns into one), it
+    releases its claim and raises DeliveryInterrupted.
     """
     holder = holder or this_process()
     try:
-        return _deliver(delivery_id, uow, integration, clock, holder)
+        with delivering_here(delivery_id) as free:
+            if not free:  # another thread of this process is delivering it
+                return _record(uow, delivery_id)
+            return _deliver(delivery_id, uow, integration, clock, holder, claimed_chat_id)
     except KeyboardInterrupt as exc:
         raise DeliveryInterrupted(delivery_id, delivered=_put_back(delivery_id, uow, holder, clock())) from exc
 
@@ -69,8 +74,9 @@ def _deliver(
     integration: TranscriptIntegration,
     clock: Callable[[], datetime],
     holder: ClaimHolder,
+    claimed_chat_id: int | None,
 ) -> DeliveryRecord:
-    chat_id = claim(delivery_id, uow, integration.client, clock(), holder)
+    chat_id = claimed_chat_id or claim(delivery_id, uow, integration.client, clock(), holder)
     if chat_id is None:
         return _record(uow, delivery_id)
     try:
