@@ -218,9 +218,8 @@ def _record(uow: UnitOfWork, delivery_id: int) -> DeliveryRecord:
 
 
 def _record_query() -> Any:
-    # An outer join: a delivery whose chat another program deleted is still listed, and fails on its own.
-    customer_name = func.coalesce(Chat.customer_name, "").label("customer_name")
-    return select(Delivery, customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
+    # An outer join: a delivery whose chat another program deleted is still listed (no customer), and fails on its own.
+    return select(Delivery, Chat.customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
 
 
 def _to_record(row: Row[Any]) -> DeliveryRecord:
