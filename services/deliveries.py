@@ -1,5 +1,8 @@
 """The transcript outbox: deliver, record the outcome, retry what is pending or failed.
 
+A delivery the client refused (a wrong token or URL) needs attention: it is not retried automatically,
+only by retry_delivery, at a person's request once the configuration is fixed.
+
 A delivery is claimed with a conditional UPDATE before it runs, so two desktops retrying at once do
 not both deliver it; a claim older than CLAIM_LEASE (the process died mid-delivery) may be taken over.
 """
@@ -48,7 +51,9 @@ def deliver(
     try:
         receipt = integration.deliver(transcript)
     except DeliveryFailed as exc:
-        return _record_failure(delivery_id, uow, str(exc), exc.http_status, exc.response, clock())
+        return _record_failure(
+            delivery_id, uow, str(exc), exc.http_status, exc.response, clock(), refused=exc.needs_attention
+        )
     except Exception as exc:  # an integration's bug must not lose the transcript or crash the app
         log.exception("Delivery %s failed unexpectedly", delivery_id)
         return _record_failure(delivery_id, uow, f"Unexpected error: {exc}", None, None, clock())
@@ -82,9 +87,22 @@ def _claim(delivery_id: int, uow: UnitOfWork, client: str, now: datetime) -> Tra
 
 
 def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> DeliveryRecord:
+    """Deliver one entry now, at a person's request: also one the client refused, once its cause is fixed."""
     with uow:
         if uow.session.get(Delivery, delivery_id) is None:
             raise UnknownDelivery(delivery_id)
+        # Back among the failed ones, which deliver() may claim; a refusal again puts it back.
+        uow.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.delivery_id == delivery_id,
+                Delivery.client == integration.client,
+                Delivery.status == DeliveryStatus.NEEDS_ATTENTION.value,
+            )
+            .values(status=DeliveryStatus.FAILED.value)
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
     return deliver(delivery_id, uow, integration)
 
 
@@ -147,12 +165,15 @@ def _record_failure(
     http_status: int | None,
     response: str | None,
     now: datetime,
+    *,
+    refused: bool = False,
 ) -> DeliveryRecord:
-    log.warning("Delivery %s failed: %s", delivery_id, error)
+    log.warning("Delivery %s %s: %s", delivery_id, "was refused" if refused else "failed", error)
+    status = DeliveryStatus.NEEDS_ATTENTION if refused else DeliveryStatus.FAILED
     return _finish(
         delivery_id,
         uow,
-        status=DeliveryStatus.FAILED.value,
+        status=status.value,
         updated=now,
         claimed_at=None,
         http_status=http_status,

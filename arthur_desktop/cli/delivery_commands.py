@@ -6,7 +6,7 @@ import sys
 
 from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
-from services.deliveries import list_deliveries, retry_pending_deliveries
+from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
 from services.end_chat import end_chat
 from services.formatting import delivery_outcome, format_timestamp
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
@@ -23,6 +23,14 @@ def run_end_chat(ctx: CommandContext) -> int:
         ctx.print_line(render_json({key: record[key] for key in END_CHAT_KEYS}))
     elif result.status == "delivered":
         ctx.print_line(describe_delivered(result))
+    if result.status == "needs-attention":
+        print(
+            f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript needs attention "
+            f"({result.error}); it is not retried automatically: fix the configuration, then run "
+            f"'arthur-desktop deliveries --retry-id {result.delivery_id}'.",
+            file=sys.stderr,
+        )
+        return 1
     if result.status != "delivered":
         print(
             f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript was not delivered "
@@ -46,6 +54,7 @@ def run_transcript(ctx: CommandContext) -> int:
 
 
 def run_deliveries(ctx: CommandContext) -> int:
+    retried_by_hand = _retry_one(ctx, ctx.args.retry_id) if ctx.args.retry_id is not None else True
     if ctx.args.retry:
         retry_pending_deliveries(ctx.database.unit_of_work(), ctx.config.integration)
     records = list_deliveries(ctx.database.unit_of_work())
@@ -53,8 +62,25 @@ def run_deliveries(ctx: CommandContext) -> int:
         ctx.print_line(render_json([plain_record(r) for r in records]))
     else:
         ctx.print_line(_deliveries_table(records))
+    if not retried_by_hand:
+        return 1
     still_failing = any(r.status is DeliveryStatus.FAILED for r in records)
     return 1 if ctx.args.retry and still_failing else 0
+
+
+def _retry_one(ctx: CommandContext, delivery_id: int) -> bool:
+    """Send one delivery again, whatever its state; says on stderr why it was not delivered."""
+    record = retry_delivery(delivery_id, ctx.database.unit_of_work(), ctx.config.integration)
+    if record.status is DeliveryStatus.DELIVERED:
+        return True
+    if record.status is DeliveryStatus.DELIVERING:
+        reason = "another desktop is delivering it now"
+    elif record.client != ctx.config.integration.client:
+        reason = f"it is for the client {record.client}, not the configured {ctx.config.integration.client}"
+    else:
+        reason = record.error or record.status.value
+    print(f"arthur-desktop: error: delivery {delivery_id} was not delivered: {reason}", file=sys.stderr)
+    return False
 
 
 def _deliveries_table(records: list[DeliveryRecord]) -> str:
