@@ -21,7 +21,7 @@ from urllib3.exceptions import HTTPError, LocationValueError
 from urllib3.util import parse_url
 
 # After the limit, how long the helper thread may take to notice its socket was shut down.
-_UNWIND_SECONDS = 0.5
+_UNWIND_SECONDS = 0.2
 _CHUNK = 16 * 1024
 
 

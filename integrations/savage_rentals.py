@@ -35,7 +35,6 @@ from integrations.config_values import (
 from integrations.redaction import Redactor, hide_in_library_logs, secrets_of
 from integrations.savage_rentals_errors import (
     API_NAME,
-    Failure,
     failure_for_answer,
     failure_for_exception,
     is_delivered,
@@ -130,22 +129,14 @@ class SavageRentalsIntegration:
                     return answer.status, text
                 failure = failure_for_answer(answer, text, attempt, self.api_url, self._redact)
                 retry_after = retry_after_seconds(answer.headers.get("Retry-After"), datetime.now(UTC))
-            wait = self._wait_before_retry(failure, attempt, retry_after, deadline)
-            if wait is None:
-                raise failure.failed if retry_after is None else with_retry_after_refused(failure, retry_after).failed
+            if not failure.retry_now or attempt > self.retries:
+                raise failure.failed
+            wait = retry_after if retry_after is not None else self.backoff_seconds * 2 ** (attempt - 1)
+            # The next attempt must still get a useful share of the total, not a fraction of a second.
+            if wait + min(self.timeout_seconds / 2, 1.0) > deadline - time.monotonic():
+                raise (failure if retry_after is None else with_retry_after_refused(failure, retry_after)).failed
             time.sleep(wait)
         raise AssertionError("unreachable")
-
-    def _wait_before_retry(
-        self, failure: Failure, attempt: int, retry_after: float | None, deadline: float
-    ) -> float | None:
-        """Seconds to wait before the next attempt, or None when there is none: no retry, or no time left."""
-        if not failure.retry_now or attempt > self.retries:
-            return None
-        wait = retry_after if retry_after is not None else self.backoff_seconds * 2 ** (attempt - 1)
-        # The next attempt must still get a useful share of the total, not a fraction of a second.
-        useful = min(self.timeout_seconds / 2, 1.0)
-        return wait if wait + useful <= deadline - time.monotonic() else None
 
     def _headers(self, transcript: Transcript) -> dict[str, str]:
         headers = {
