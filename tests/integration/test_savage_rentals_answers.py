@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from raw_http_server import Answer, RawServer, raw_server, respond
 
 from integrations.base import DeliveryFailed
 from integrations.savage_rentals import SavageRentalsIntegration, from_config
 from integrations.transcript import Transcript, build_transcript
+from raw_http_server import Answer, RawServer, raw_server, respond
 
 
 @pytest.fixture

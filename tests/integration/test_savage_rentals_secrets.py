@@ -12,12 +12,12 @@ import socket
 from datetime import datetime
 
 import pytest
-from raw_http_server import RawServer, header_value, raw_server
-from secret_echo import CORE, ENVIRON, QUERY, USER_INFO, assert_no_secret_in, echo
 
 from integrations.base import DeliveryFailed, DeliveryReceipt
 from integrations.savage_rentals import SavageRentalsIntegration, from_config
 from integrations.transcript import Transcript, build_transcript
+from raw_http_server import RawServer, header_value, raw_server
+from secret_echo import CORE, ENVIRON, QUERY, USER_INFO, assert_no_secret_in, echo
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from raw_http_server import Answer, RawServer, raw_server, respond
 
 from integrations.base import DeliveryFailed
 from integrations.savage_rentals import SavageRentalsIntegration, from_config
 from integrations.transcript import Transcript, build_transcript
+from raw_http_server import Answer, RawServer, raw_server, respond
 
 # What the helper thread and a busy 2-core machine may add to a limit.
 SLACK = 0.75

@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from raw_http_server import raw_server
-from secret_echo import CORE, QUERY, TOKEN, assert_no_secret_in, echo
 from sqlalchemy import create_engine, text
 
 from arthur_desktop.cli.main import main
+from raw_http_server import raw_server
+from secret_echo import CORE, QUERY, TOKEN, assert_no_secret_in, echo
 
 
 def write_config(tmp_path: Path, url: str) -> str:

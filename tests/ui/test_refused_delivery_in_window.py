@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
-from raw_http_server import raw_server
-from secret_echo import QUERY, USER_INFO, assert_no_secret_in, echo
 
 from arthur_desktop.main_window import MainWindow
+from raw_http_server import raw_server
+from secret_echo import QUERY, USER_INFO, assert_no_secret_in, echo
 from services.config import load_config
 from services.database import open_database
 from services.end_chat import end_chat
