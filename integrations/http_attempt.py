@@ -1,28 +1,42 @@
-"""One HTTP POST that ends within its time limit, from name lookup and connect to the answer's last byte.
+"""One HTTP POST with requests that ends within its time limit, from name lookup and connect to the last byte.
 
 A socket timeout only bounds each read, so a server sending one byte a second never trips it. The request
 therefore runs on a helper thread while the caller waits at most the limit; at the limit the caller shuts the
 connection's socket down, which ends any read or write in progress at once, and reports a timeout whatever the
-helper thread then sees (an end of file mid-body looks like a complete body).
+helper thread then sees (an end of file mid-body looks like a complete body). requests opens the connection
+through a pool manager of ours whose connections hand their socket to the caller's watch.
+
+requests itself retries nothing (the caller does) and follows no redirect. It trusts what the system trusts
+(ssl.create_default_context: the system's store, or the files SSL_CERT_FILE and SSL_CERT_DIR name) and the bundle
+REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names; never the certifi bundle requests carries. SSL_CERT_FILE and
+REQUESTS_CA_BUNDLE both count because many machines set both, often to the same file: one hiding the other would
+surprise whoever set it for this program.
 """
 
 from __future__ import annotations
 
+import os
 import socket
+import ssl
 import threading
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import HTTPError, LocationValueError
-from urllib3.util import parse_url
+from urllib3.exceptions import HTTPError
 
 # After the limit, how long the helper thread may take to notice its socket was shut down.
 _UNWIND_SECONDS = 0.2
 _CHUNK = 16 * 1024
+_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 
 
 @dataclass(frozen=True)
@@ -51,8 +65,18 @@ class AttemptTimedOut(Exception):
         self.status = status  # the answer's status when its head arrived before the limit
 
 
+class CertificateBundleUnreadable(Exception):
+    """REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names a bundle that cannot be read."""
+
+    def __init__(self, variable: str, path: str, cause: OSError) -> None:
+        super().__init__(variable, path, type(cause).__name__)
+        self.variable = variable
+        self.path = path
+        self.cause = cause
+
+
 def post(url: str, body: bytes, headers: Mapping[str, str], seconds: float, *, max_body: int) -> HttpAnswer:
-    """POST body to url; raises AttemptTimedOut, or urllib3's own error for a failure within the limit."""
+    """POST body to url; raises AttemptTimedOut, or requests' own error for a failure within the limit."""
     watch = _Watch()
     outcome: list[HttpAnswer | BaseException] = []
 
@@ -80,36 +104,90 @@ def post(url: str, body: bytes, headers: Mapping[str, str], seconds: float, *, m
 def _post(
     url: str, body: bytes, headers: Mapping[str, str], seconds: float, max_body: int, watch: _Watch
 ) -> HttpAnswer:
-    parts = parse_url(url)
-    if parts.host is None:  # the configuration's check makes this unreachable
-        raise LocationValueError("the URL names no host")
-    pool_class = _WatchedHTTPSPool if parts.scheme == "https" else _WatchedHTTPPool
-    timeout = Timeout(connect=seconds, read=seconds)
-    with pool_class(parts.host, parts.port, timeout=timeout, retries=False, maxsize=1, watch=watch) as pool:
-        response = pool.urlopen(
-            "POST",
-            parts.request_uri,
-            body=body,
+    tls = trusted_certificates() if urlsplit(url).scheme.lower() == "https" else None
+    with requests.Session() as session:
+        # Nothing from the environment behind our back (no proxy, no .netrc password); the trust is chosen above.
+        session.trust_env = False
+        adapter = _WatchedAdapter(watch, tls)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        response = session.post(
+            url,
+            data=body,
             headers=dict(headers),
-            retries=False,
-            redirect=False,  # a redirected POST would arrive as a GET without the transcript
-            assert_same_host=False,
-            preload_content=False,
-            release_conn=False,
+            auth=_HeadersAsGiven(),
+            timeout=(seconds, seconds),
+            allow_redirects=False,  # a redirected POST would arrive as a GET without the transcript
+            stream=True,
         )
-        watch.answered(response.status)
-        data = bytearray()
+        with response:
+            watch.answered(response.status_code)
+            data = bytearray()
+            try:
+                for chunk in response.iter_content(_CHUNK):
+                    data += chunk
+                    if len(data) > max_body:
+                        break
+            except (requests.RequestException, HTTPError, OSError) as exc:
+                raise AnswerBroken(response.status_code, exc) from exc
+    return HttpAnswer(response.status_code, response.headers, bytes(data[:max_body]), len(data) <= max_body)
+
+
+def trusted_certificates() -> ssl.SSLContext:
+    """The system's certificate store, and the bundle REQUESTS_CA_BUNDLE (or else CURL_CA_BUNDLE) names."""
+    context = ssl.create_default_context()  # the system's store, or what SSL_CERT_FILE and SSL_CERT_DIR name
+    variable = next((name for name in _BUNDLE_VARIABLES if os.environ.get(name)), None)
+    if variable is not None:
+        path = os.environ[variable]
         try:
-            while len(data) <= max_body:
-                chunk = response.read(_CHUNK, decode_content=True)
-                if not chunk:
-                    break
-                data += chunk
-        except (HTTPError, OSError) as exc:
-            raise AnswerBroken(response.status, exc) from exc
-        finally:
-            response.close()
-    return HttpAnswer(response.status, response.headers, bytes(data[:max_body]), len(data) <= max_body)
+            if Path(path).is_dir():
+                context.load_verify_locations(capath=path)
+            else:
+                context.load_verify_locations(cafile=path)
+        except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
+            raise CertificateBundleUnreadable(variable, path, exc) from exc
+    return context
+
+
+class _HeadersAsGiven(AuthBase):
+    """Keeps the caller's Authorization header: without an auth, requests would put the URL's user info there."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """No retries of its own, the given trust, and connections that hand their socket to the watch."""
+
+    def __init__(self, watch: _Watch, tls: ssl.SSLContext | None) -> None:
+        self._watch = watch
+        self._tls = tls
+        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)  # records the settings requests keeps
+        if self._tls is not None:
+            pool_kwargs["ssl_context"] = self._tls
+        self.poolmanager = _WatchedPoolManager(
+            self._watch, num_pools=connections, maxsize=maxsize, block=block, **pool_kwargs
+        )
+
+    def cert_verify(self, conn: Any, url: Any, verify: Any, cert: Any) -> None:
+        """Certificates are required and checked by the SSL context alone: requests would add certifi's to it."""
+
+
+class _WatchedPoolManager(PoolManager):
+    def __init__(self, watch: _Watch, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        self._watch = watch
+
+    def _new_pool(
+        self, scheme: str, host: str, port: int, request_context: dict[str, Any] | None = None
+    ) -> HTTPConnectionPool:
+        context = dict(self.connection_pool_kw if request_context is None else request_context)
+        context["watch"] = self._watch  # a pool passes the keywords it does not know on to its connections
+        return super()._new_pool(scheme, host, port, context)
 
 
 class _Watch:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from http.client import HTTPException
 from urllib.parse import unquote, urlsplit
 
+import requests
 from urllib3.exceptions import HTTPError
 
 from integrations import http_attempt
@@ -51,7 +52,15 @@ DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_SECONDS = 0.5
 MAX_ANSWER_BYTES = 64 * 1024  # more than any receipt worth keeping; the rest of a longer answer is not read
 _KNOWN_KEYS = frozenset({"api_url", "token_env", "timeout_seconds", "retries", "backoff_seconds"})
-_ATTEMPT_ERRORS = (http_attempt.AttemptTimedOut, http_attempt.AnswerBroken, HTTPError, HTTPException, OSError)
+_ATTEMPT_ERRORS = (
+    http_attempt.AttemptTimedOut,
+    http_attempt.AnswerBroken,
+    http_attempt.CertificateBundleUnreadable,
+    requests.RequestException,
+    HTTPError,
+    HTTPException,
+    OSError,
+)
 
 
 def idempotency_key(transcript: Transcript) -> str:

@@ -15,11 +15,20 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
-from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProtocolError, SSLError
+import requests
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    DecodeError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
 
 from integrations.base import DeliveryFailed
 from integrations.config_values import url_for_display
-from integrations.http_attempt import AnswerBroken, AttemptTimedOut, HttpAnswer
+from integrations.http_attempt import AnswerBroken, AttemptTimedOut, CertificateBundleUnreadable, HttpAnswer
 
 API_NAME = "Savage Rentals API"
 MAX_MESSAGE_CHARACTERS = 300
@@ -74,6 +83,7 @@ def failure_for_exception(exc: Exception, url: str, seconds: float, redact: Reda
     """No complete answer: a timeout, a refused or broken connection, a TLS problem, an unreadable answer."""
     limit = f"{seconds:g} s"
     retry_now = False
+    cause = _urllib3_cause(exc)
     if isinstance(exc, AttemptTimedOut) and not exc.connected:
         sentence, retry_now = f"Could not connect to the {API_NAME} at {url} within {limit}.", True
     elif isinstance(exc, AttemptTimedOut) and exc.status is None:
@@ -81,27 +91,48 @@ def failure_for_exception(exc: Exception, url: str, seconds: float, redact: Reda
     elif isinstance(exc, AttemptTimedOut):
         sentence = f"The {API_NAME} answered HTTP {exc.status} but did not finish its answer within {limit}."
     elif isinstance(exc, AnswerBroken):
-        what = "could not be decoded" if isinstance(exc.cause, DecodeError) else "broke off before its end"
+        decoding = _first(exc.cause, DecodeError, requests.exceptions.ContentDecodingError) is not None
+        what = "could not be decoded" if decoding else "broke off before its end"
         sentence = f"The {API_NAME}'s answer (HTTP {exc.status}) {what}."
-    elif isinstance(exc, NewConnectionError):  # a subclass of ConnectTimeoutError in urllib3 2
-        reason = _operating_system_reason(exc)
+    elif isinstance(exc, CertificateBundleUnreadable):
+        reason = _ssl_reason(exc.cause) or _operating_system_reason(exc.cause) or type(exc.cause).__name__
+        sentence = (
+            f"Could not connect securely to the {API_NAME} at {url}: the certificate bundle {exc.path} "
+            f"named by {exc.variable} could not be read ({reason})."
+        )
+    elif isinstance(cause, NewConnectionError):  # a subclass of ConnectTimeoutError in urllib3 2
+        reason = _operating_system_reason(cause)
         sentence, retry_now = (
             f"Could not connect to the {API_NAME} at {url}" + (f": {reason}." if reason else "."),
             True,
         )
-    elif isinstance(exc, ConnectTimeoutError):
+    elif isinstance(cause, ConnectTimeoutError) or isinstance(exc, requests.ConnectTimeout):
         sentence, retry_now = f"Could not connect to the {API_NAME} at {url} within {limit}.", True
-    elif isinstance(exc, SSLError):
+    elif isinstance(cause, (SSLError, ssl.SSLError)) or isinstance(exc, requests.exceptions.SSLError):
         sentence = f"Could not connect securely to the {API_NAME} at {url}: {_tls_reason(exc)}."
-    elif isinstance(exc, ProtocolError):
-        cause = _first(exc, ConnectionError, http.client.BadStatusLine)
-        if cause is None or isinstance(cause, ConnectionError):  # RemoteDisconnected is both
+    elif isinstance(cause, ReadTimeoutError) or isinstance(exc, requests.ReadTimeout):
+        sentence = f"The {API_NAME} did not answer within {limit}."
+    elif isinstance(cause, ProtocolError):
+        inner = _first(cause, ConnectionError, http.client.BadStatusLine)  # the built-in ConnectionError
+        if inner is None or isinstance(inner, ConnectionError):  # RemoteDisconnected is both
             sentence, retry_now = f"The connection to the {API_NAME} at {url} broke before it answered.", True
         else:
             sentence = f"The {API_NAME} at {url} answered with something that is not HTTP."
     else:
         sentence = f"Could not send the transcript to the {API_NAME} at {url} ({type(exc).__name__})."
     return Failure(DeliveryFailed(redact(sentence)), retry_now)
+
+
+def _urllib3_cause(exc: BaseException) -> BaseException:
+    """What urllib3 raised: requests raises its own exception while handling urllib3's, and urllib3 puts a
+    MaxRetryError around a failure to connect, even with retries off."""
+    current = exc
+    while isinstance(current, (requests.RequestException, MaxRetryError)):
+        inner = current.reason if isinstance(current, MaxRetryError) else current.__context__
+        if inner is None:
+            break
+        current = inner
+    return current
 
 
 def with_retry_after_refused(failure: Failure, seconds: float) -> Failure:
@@ -155,14 +186,19 @@ def _truncated(text: str) -> str:
     return text[: MAX_MESSAGE_CHARACTERS - 1].rstrip() + "…"
 
 
-def _tls_reason(exc: SSLError) -> str:
+def _tls_reason(exc: BaseException) -> str:
     verification = _first(exc, ssl.SSLCertVerificationError)
     if isinstance(verification, ssl.SSLCertVerificationError):
-        return f"its certificate could not be verified ({verification.verify_message or 'unknown reason'})"
-    tls_error = _first(exc, ssl.SSLError)
-    reason = getattr(tls_error, "reason", None)
-    detail = f" ({str(reason).replace('_', ' ').lower()})" if reason else ""
-    return f"the TLS handshake failed{detail}"
+        reason = (verification.verify_message or "unknown reason").rstrip(".")  # "Hostname mismatch, ...'x'."
+        return f"its certificate could not be verified ({reason})"
+    reason = _ssl_reason(_first(exc, ssl.SSLError))
+    return f"the TLS handshake failed ({reason})" if reason else "the TLS handshake failed"
+
+
+def _ssl_reason(exc: BaseException | None) -> str:
+    """OpenSSL's reason in words, e.g. "wrong version number"; empty for other errors."""
+    reason = getattr(exc, "reason", None) if isinstance(exc, ssl.SSLError) else None
+    return str(reason).replace("_", " ").lower() if reason else ""
 
 
 def _first(exc: BaseException, *kinds: type[BaseException]) -> BaseException | None:

@@ -1,18 +1,15 @@
 """What a manager reads for every kind of answer and every way a request to the Savage Rentals API fails.
 
-Real servers on 127.0.0.1: pytest-httpserver for well-formed answers, a raw socket server for broken ones, and
-a TLS server with a certificate made for the test.
+Real servers on 127.0.0.1: pytest-httpserver for well-formed answers, a raw socket server for broken ones
+(TLS in test_savage_rentals_tls.py).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import socket
-import ssl
-import subprocess
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -20,7 +17,7 @@ from pytest_httpserver import HTTPServer
 from integrations.base import DeliveryFailed
 from integrations.savage_rentals import SavageRentalsIntegration, from_config
 from integrations.transcript import Transcript, build_transcript
-from raw_http_server import Answer, RawServer, raw_server, respond
+from raw_http_server import Answer, RawServer, header_value, raw_server, respond
 
 
 @pytest.fixture
@@ -193,83 +190,19 @@ def test_a_long_answer_is_read_up_to_a_limit_and_kept_shortened(transcript: Tran
     assert 60_000 < len(receipt.response) <= 64 * 1024 + 1
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1, made with the openssl command for these tests."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
-
-
-@pytest.fixture
-def tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(*certificate)
-    return context
-
-
-@pytest.fixture
-def trusted(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # OpenSSL's default trust store, for this test
-    yield
-
-
-def test_an_untrusted_certificate_is_reported_and_nothing_is_sent(transcript: Transcript, tls: ssl.SSLContext) -> None:
-    with raw_server(respond(201, b"ok"), tls=tls) as server:
-        failure = failure_of(integration(server.url(), retries=2), transcript)
-
-    assert str(failure) == (
-        f"Could not connect securely to the Savage Rentals API at {server.url()}: "
-        "its certificate could not be verified (self-signed certificate)."
-    )
-    assert server.requests == []
-    assert not failure.needs_attention
-
-
-def test_a_certificate_for_another_name_is_reported(transcript: Transcript, tls: ssl.SSLContext, trusted: None) -> None:
-    with raw_server(respond(201, b"ok"), tls=tls) as server:
-        url = server.url().replace("127.0.0.1", "localhost")
-        failure = failure_of(integration(url), transcript)
-
-    assert str(failure).startswith(
-        f"Could not connect securely to the Savage Rentals API at {url}: its certificate could not be verified ("
-    )
-    assert "localhost" in str(failure)
-
-
-def test_https_to_a_server_that_speaks_plain_http_is_a_failed_handshake(transcript: Transcript) -> None:
-    with raw_server(respond(400, b"plain"), read_request_first=False) as server:
-        url = server.url().replace("http://", "https://")
-        failure = failure_of(integration(url), transcript)
-
-    assert str(failure).startswith(
-        f"Could not connect securely to the Savage Rentals API at {url}: the TLS handshake failed"
-    )
-
-
-def test_a_trusted_tls_api_receives_the_transcript(transcript: Transcript, tls: ssl.SSLContext, trusted: None) -> None:
-    with raw_server(respond(201, b'{"id": 5}'), tls=tls) as server:
-        receipt = integration(server.url()).deliver(transcript)
-
-    assert (receipt.http_status, receipt.response) == (201, '{"id": 5}')
-    assert b'"content": "Chat on 29 Sep 2020 09:00:\\n"' in server.requests[0]
-
-
-def test_a_tls_api_that_drips_its_answer_is_cut_off_at_the_timeout(
-    transcript: Transcript, tls: ssl.SSLContext, trusted: None
+@pytest.mark.parametrize(
+    ("token", "authorization"),
+    [(None, "Basic " + base64.b64encode(b"arthur:pa:ss word").decode()), ("t0ken", "Bearer t0ken")],
+    ids=["user-info", "token-wins"],
+)
+def test_the_user_info_of_api_url_is_sent_as_basic_credentials_unless_a_token_is_set(
+    transcript: Transcript, token: str | None, authorization: str
 ) -> None:
-    def drip(server: RawServer, connection: socket.socket, _request: bytes) -> None:
-        connection.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\n")
-        server.drip(connection, b"x" * 100, every=0.05)
+    with raw_server(respond(201, b"ok")) as server:
+        url = server.url().replace("http://", "http://arthur:pa%3Ass%20word@")
+        environ = {"SR_TOKEN": token} if token else {}
+        section = {"api_url": url, "timeout_seconds": 2} | ({"token_env": "SR_TOKEN"} if token else {})
+        from_config(section, environ).deliver(transcript)
 
-    with raw_server(drip, tls=tls) as server:
-        failure = failure_of(integration(server.url(), timeout_seconds=0.5), transcript)
-
-    assert str(failure) == "The Savage Rentals API answered HTTP 201 but did not finish its answer within 0.5 s."
+    assert header_value(server.requests[0], "Authorization") == authorization
+    assert server.requests[0].startswith(b"POST /transcripts HTTP/1.1\r\n")  # the user info stays off the wire

@@ -7,6 +7,7 @@ One attempt, connect to last byte, ends within timeout_seconds; a delivery with 
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,34 @@ def test_an_api_that_answers_201_then_sends_a_byte_a_second_is_cut_off_at_the_ti
     assert str(failure) == "The Savage Rentals API answered HTTP 201 but did not finish its answer within 2 s."
     assert not failure.needs_attention  # the transcript stays queued and is sent again with the same key
     assert len(server.requests) == 1  # a slow answer is not re-sent within the same delivery
+
+
+def test_at_the_limit_the_connection_is_shut_down_not_left_to_read_on(transcript: Transcript) -> None:
+    closed = threading.Event()
+
+    def drip_until_closed(server: RawServer, connection: socket.socket, _request: bytes) -> None:
+        connection.sendall(HEADERS_201)
+        connection.settimeout(0.05)
+        while not server.stopping.is_set():
+            try:
+                connection.sendall(b"x")  # another byte, as a slow API sends
+                if connection.recv(1) == b"":  # the client closed its side
+                    break
+            except TimeoutError:  # nothing from the client: it is still reading
+                continue
+            except OSError:  # the client's side is gone
+                break
+        else:
+            return
+        closed.set()
+
+    with raw_server(drip_until_closed) as server:
+        elapsed, failure = timed_failure(integration(server.url(), timeout_seconds=1, retries=0), transcript)
+        seen_closed = closed.wait(SLACK)
+
+    assert elapsed < 1 + SLACK
+    assert "did not finish its answer within 1 s" in str(failure)
+    assert seen_closed  # the API saw the connection end at the limit, not when its answer was done
 
 
 def test_reads_that_each_arrive_quickly_still_add_up_to_the_limit(transcript: Transcript) -> None:
