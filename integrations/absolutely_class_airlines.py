@@ -57,6 +57,9 @@ class AbsolutelyClassAirlinesIntegration:
     def describe(self) -> str:
         return f"Absolutely Class Airlines folder · {self.output_folder}"
 
+    def redact(self, text: str) -> str:
+        return text  # a folder has no secrets
+
 
 def _already_written(marker: Path, folder: Path) -> Path | None:
     try:

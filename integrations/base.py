@@ -64,3 +64,7 @@ class TranscriptIntegration(Protocol):
     def describe(self) -> str:
         """One short line for a status bar, without secrets."""
         ...
+
+    def redact(self, text: str) -> str:
+        """text with this client's secrets hidden, for an error the integration did not turn into a sentence."""
+        ...

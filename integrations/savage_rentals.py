@@ -120,6 +120,9 @@ class SavageRentalsIntegration:
     def describe(self) -> str:
         return f"{API_NAME} · {url_for_display(self.api_url)}"
 
+    def redact(self, text: str) -> str:
+        return self._redact(text)
+
     def _send(self, transcript: Transcript) -> tuple[int, str]:
         """(status, redacted answer) of the first 2xx answer; raises DeliveryFailed with the last failure."""
         body = json.dumps({"content": self.render(transcript)}).encode()

@@ -10,6 +10,7 @@ not both deliver it; a claim older than CLAIM_LEASE (the process died mid-delive
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,8 +56,11 @@ def deliver(
             delivery_id, uow, str(exc), exc.http_status, exc.response, clock(), refused=exc.needs_attention
         )
     except Exception as exc:  # an integration's bug must not lose the transcript or crash the app
-        log.exception("Delivery %s failed unexpectedly", delivery_id)
-        return _record_failure(delivery_id, uow, f"Unexpected error: {exc}", None, None, clock())
+        # Its message and traceback may quote a secret (a URL with its query, a header): hidden like the rest.
+        details = integration.redact("".join(traceback.format_exception(exc)))
+        log.error("Delivery %s failed unexpectedly:\n%s", delivery_id, details.rstrip())
+        message = integration.redact(f"Unexpected error: {exc}")
+        return _record_failure(delivery_id, uow, message, None, None, clock())
     return _record_success(delivery_id, uow, receipt, clock())
 
 
