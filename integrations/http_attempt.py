@@ -137,7 +137,7 @@ def trusted_certificates() -> ssl.SSLContext:
     """The system's certificate store, and the bundle REQUESTS_CA_BUNDLE (or else CURL_CA_BUNDLE) names."""
     context = ssl.create_default_context()  # the system's store, or what SSL_CERT_FILE and SSL_CERT_DIR name
     variable = next((name for name in _BUNDLE_VARIABLES if os.environ.get(name)), None)
-    if variable is not None:
+    if variable is not None and not _is_system_store(os.environ[variable]):
         path = os.environ[variable]
         try:
             if Path(path).is_dir():
@@ -147,6 +147,14 @@ def trusted_certificates() -> ssl.SSLContext:
         except OSError as exc:  # ssl.SSLError too: a file that holds no certificate
             raise CertificateBundleUnreadable(variable, path, exc) from exc
     return context
+
+
+def _is_system_store(path: str) -> bool:
+    """Loaded already: many machines point REQUESTS_CA_BUNDLE at the system's bundle (loading it takes ~40 ms)."""
+    system = ssl.get_default_verify_paths()
+    with suppress(OSError):
+        return any(Path(store).samefile(path) for store in (system.cafile, system.capath) if store)
+    return False
 
 
 class _HeadersAsGiven(AuthBase):
