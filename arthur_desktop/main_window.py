@@ -229,6 +229,8 @@ class MainWindow(QMainWindow):
         where = result.path or (f"HTTP {result.http_status}" if result.http_status else "the client")
         if result.status == "delivered":
             self.status.say(f"Chat {result.chat_id} ended; transcript delivered to {where}.")
+        elif result.status == "needs-attention":
+            self.status.say(f"Chat {result.chat_id} ended; its transcript was refused and needs attention.")
         else:
             self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
         self.refresh()

@@ -26,6 +26,8 @@ __all__ = ["chat_transcript", "close_chat_and_enqueue", "end_chat"]
 
 log = logging.getLogger(__name__)
 
+_END_CHAT_STATUS = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.NEEDS_ATTENTION: "needs-attention"}
+
 
 def end_chat(
     chat_id: int,
@@ -43,12 +45,11 @@ def end_chat(
         # The chat has ended and its delivery is recorded: say it is queued, never that it was refused.
         log.warning("Chat %s ended; its delivery %s waits for a retry: %s", chat_id, delivery_id, exc)
         return EndChatResult(chat_id, delivery_id, integration.client, "queued", ended_at, None, None, None, str(exc))
-    delivered = record.status is DeliveryStatus.DELIVERED
     return EndChatResult(
         chat_id=chat_id,
         delivery_id=delivery_id,
         client=integration.client,
-        status="delivered" if delivered else "queued",
+        status=_END_CHAT_STATUS.get(record.status, "queued"),
         ended_at=ended_at,
         path=record.path,
         http_status=record.http_status,

@@ -103,7 +103,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERING = "delivering"
     DELIVERED = "delivered"
-    FAILED = "failed"
+    FAILED = "failed"  # retried automatically (at start-up, by "Retry all" and `deliveries --retry`)
+    NEEDS_ATTENTION = "needs-attention"  # the client refused it: retried only by hand, once the cause is fixed
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ class EndChatResult:
     chat_id: int
     delivery_id: int
     client: str
-    status: str  # "delivered", or "queued" when the delivery failed and waits for a retry
+    # "delivered"; "queued" when the delivery failed and waits for a retry; "needs-attention" when the client
+    # refused it, so that it waits for a person to fix the configuration and retry it.
+    status: str
     ended_at: datetime
     path: str | None
     http_status: int | None

@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     deliveries = commands.add_parser("deliveries", parents=[common], help="the transcript deliveries")
     deliveries.add_argument("--retry", action="store_true", help="first retry the pending and failed ones")
+    deliveries.add_argument(
+        "--retry-id",
+        type=positive_int,
+        metavar="ID",
+        help="first send delivery ID again, also one that needs attention (the client refused it)",
+    )
     _add_format(deliveries, ("table", "json"))
     return parser
 

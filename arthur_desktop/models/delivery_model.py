@@ -13,12 +13,14 @@ STATUS_LABELS = {
     DeliveryStatus.DELIVERING: "Delivering",
     DeliveryStatus.DELIVERED: "Delivered",
     DeliveryStatus.FAILED: "Failed",
+    DeliveryStatus.NEEDS_ATTENTION: "Needs attention",
 }
 STATUS_COLOURS = {
     DeliveryStatus.PENDING: "#b45309",
     DeliveryStatus.DELIVERING: "#1d4ed8",
     DeliveryStatus.DELIVERED: "#15803d",
     DeliveryStatus.FAILED: "#b91c1c",
+    DeliveryStatus.NEEDS_ATTENTION: "#7e22ce",
 }
 STATUS_COLUMN = 3
 
@@ -50,4 +52,10 @@ class DeliveryModel(RecordTableModel[DeliveryRecord]):
 
 
 def needs_retry(record: DeliveryRecord) -> bool:
+    """Not delivered, and not in flight: a person may send it again (Retry on its row)."""
+    return record.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.NEEDS_ATTENTION)
+
+
+def retried_automatically(record: DeliveryRecord) -> bool:
+    """What "Retry all" and start-up send again; a refusal needs its configuration fixed first."""
     return record.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -243,6 +243,9 @@ class BrokenIntegration:
     def describe(self) -> str:
         return "broken"
 
+    def redact(self, text: str) -> str:
+        return text
+
     def deliver(self, transcript: Transcript) -> DeliveryReceipt:
         raise ZeroDivisionError("a bug in the integration")
 
