@@ -79,6 +79,6 @@ def test_the_program_logs_nothing_secret_even_at_debug_level(tmp_path: Path) -> 
 
     assert finished.returncode == 1
     assert len(server.requests) == 2  # retried once: urllib3 and the app both had something to log
-    assert "urllib3.connectionpool:http://127.0.0.1" in finished.stderr.replace("DEBUG:", "")
+    assert "DEBUG urllib3.connectionpool: http://127.0.0.1" in finished.stderr
     assert "POST /transcripts?<hidden> HTTP/1.1" in finished.stderr
     assert_no_secret_in(finished.stdout, finished.stderr)
