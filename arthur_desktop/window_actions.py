@@ -52,7 +52,7 @@ class WindowActions(QObject):
         self.refresh.setToolTip("Reload every table (F5)")
         self.find = action("&Find chat", "Ctrl+F", "Search the chat list by customer or agent")
         self.show_agent_chats = action("Show the selected &agent's chats", None, "Also: double-click or Enter")
-        self.show_all_agents = action("Show &every agent's chats", None, "Remove the agent filter from the chat list")
+        self.show_all_agents = action("Show e&very agent's chats", None, "Remove the agent filter from the chat list")
         self.end_chat = action("&End chat…", "Ctrl+Shift+X", "End the selected chat and send its transcript")
         self.end_chat.setEnabled(False)
         retry_icon = icon("send", QStyle.StandardPixmap.SP_ArrowForward)

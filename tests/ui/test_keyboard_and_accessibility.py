@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -54,6 +54,19 @@ def test_the_menus_hold_every_action_with_its_shortcut(open_window: OpenWindow, 
     shortcuts = [key for actions in MENUS.values() for _text, key in actions if key]
     assert len(shortcuts) == len(set(shortcuts))
     assert all(action.menu() is not None and action.text().startswith("&") for action in window.menuBar().actions())
+
+
+def test_every_menu_entry_has_an_access_key_of_its_own(open_window: OpenWindow, folder_config: Path) -> None:
+    window = open_window(folder_config)
+
+    def access_keys(actions: list[QAction]) -> list[str]:
+        return [QKeySequence.mnemonic(a.text()).toString() for a in actions if not a.isSeparator()]
+
+    menus = {a.text(): access_keys(a.menu().actions()) for a in window.menuBar().actions()}
+    for keys in [access_keys(window.menuBar().actions()), *menus.values()]:
+        assert "" not in keys
+        assert len(set(keys)) == len(keys), keys  # two entries on one key: the key only moves between them
+    assert menus["&Chat"] == ["Alt+A", "Alt+V", "Alt+E", "Alt+R"]
 
 
 @pytest.mark.parametrize(
