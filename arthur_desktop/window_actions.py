@@ -10,7 +10,16 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar, QMessageBox, QStyle, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QMenuBar,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from arthur_desktop.icons import icon
 
@@ -73,6 +82,8 @@ class WindowActions(QObject):
         if self._tabs is not None and self._tabs.indexOf(page) >= 0:
             self._tabs.setCurrentWidget(page)
         focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if isinstance(focus, QLineEdit):  # focusing selects its text, but not when it already had the focus
+            focus.selectAll()
 
     @Slot(bool)
     def set_exporting(self, busy: bool) -> None:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.window_actions import ABOUT
 from dialogs import ENTER, DialogAnswerer
-from window_helpers import OpenWindow, select_chat
+from window_helpers import OpenWindow, activate, select_chat
 
 MENUS = {
     "File": [("Export performance…", "Ctrl+E"), ("Export chats…", "Ctrl+Shift+E"), ("Quit", "Ctrl+Q")],
@@ -106,6 +106,21 @@ def test_ctrl_f_selects_the_search_text(qtbot: QtBot, open_window: OpenWindow, f
     assert window.chat_panel.search_box.selectedText() == "Jane"
 
 
+def test_ctrl_f_in_the_search_box_selects_its_text_so_typing_starts_a_new_search(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+    search = window.chat_panel.search_box
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "Jane")
+    assert search.hasFocus() and search.selectedText() == ""
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "Jerry")
+
+    assert search.text() == "Jerry"
+
+
 def test_the_end_chat_shortcut_ends_the_selected_chat_and_is_enabled_only_when_it_can(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: DialogAnswerer
 ) -> None:
@@ -139,8 +154,7 @@ def test_help_about_from_the_keyboard_shows_the_about_box_and_ctrl_q_quits(
     assert about.title == "About Arthur Desktop"
     assert about.text == ABOUT
     assert window.isVisible()
-    window.activateWindow()  # what a desktop's window manager does when a dialog closes; offscreen has none
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
 
