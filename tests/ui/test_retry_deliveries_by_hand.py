@@ -17,7 +17,7 @@ from arthur_desktop.main_window import MainWindow
 from seed_data import SEED_DAY
 from services.end_chat import close_chat_and_enqueue
 from services.results import DeliveryStatus
-from window_helpers import OpenWindow, wait_until_idle
+from window_helpers import OpenWindow, activate, wait_until_idle
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -44,6 +44,7 @@ def click_the_menu_entry(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def press_alt_c_then_r(qtbot: QtBot, window: MainWindow) -> None:
+    activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is chat_menu(window))
     qtbot.keyClick(chat_menu(window), Qt.Key.Key_R)  # the popup menu has the keyboard while it is open

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
@@ -60,9 +60,16 @@ def click_row(
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifiers, row_centre(table, key))
 
 
+def show_tab(qtbot: QtBot, window: MainWindow, page: QWidget) -> None:
+    """Click the page's tab (Chats, Deliveries, Handling time)."""
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(page)).center())
+    assert window.tabs.currentWidget() is page
+
+
 def select_chat(qtbot: QtBot, window: MainWindow, chat_id: int) -> None:
     """Click the chat in the chat list (bringing the list forward first) and wait for its transcript."""
-    window.tabs.setCurrentWidget(window.chat_panel)
+    show_tab(qtbot, window, window.chat_panel)
     click_row(qtbot, window.chat_panel.table, chat_id)
     chat = window.chat_panel.selected_chat()
     assert chat is not None and chat.chat_id == chat_id
@@ -81,3 +88,12 @@ def choose(qtbot: QtBot, box: QComboBox, text: str) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.waitUntil(lambda: not view.isVisible())
     assert box.currentText() == text
+    activate(qtbot, box.window())
+
+
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Give the window the keyboard back, as a desktop does when a dialog or menu closes; the offscreen
+    platform leaves the closed popup or dialog active, and shortcuts and Alt+letter only reach the active window."""
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
