@@ -18,7 +18,7 @@ from seed_data import SEED_DAY, add_chat
 from services.database import open_database
 from services.distribution import AgentDistribution
 from services.results import AgentPerformance
-from window_helpers import OpenWindow, click_row, wait_until_idle
+from window_helpers import OpenWindow, choose, click_row, wait_until_idle
 
 Boxes = dict[str, tuple[float, ...]]
 
@@ -70,7 +70,7 @@ def test_the_chart_follows_the_date_filter(qtbot: QtBot, open_window: OpenWindow
     assert set(boxes(chart)) == {"Test User 1", "Test User 3"}
 
     with qtbot.waitSignal(chart.loaded):
-        date_filter.set_preset("Today")
+        choose(qtbot, date_filter.preset_box, "Today")
     assert boxes(chart) == {}
     assert chart.caption.text() == NO_CHATS
 
@@ -81,7 +81,7 @@ def test_a_hidden_chart_does_not_load_until_it_is_shown(
     window = open_window(folder_config)
     assert not window.chart.isVisible()
 
-    window.refresh()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
     wait_until_idle(qtbot, window)
     assert boxes(window.chart) == {}
 
@@ -96,7 +96,7 @@ def test_a_refresh_updates_the_boxes_in_place(qtbot: QtBot, open_window: OpenWin
     add_chat(window.context.database, user_id=3, start=SEED_DAY, seconds=1200)
 
     with qtbot.waitSignal(chart.loaded):
-        window.refresh()
+        qtbot.keyClick(window, Qt.Key.Key_F5)
 
     assert chart.series.boxSets()[0] is first_box  # the same box, new figures: no rebuild, no flicker
     assert boxes(chart)["Test User 3"] == (3.0, 3.0, 10.0, 20.0, 20.0)
