@@ -165,7 +165,7 @@ def test_the_window_remembers_its_geometry_and_splitters(
     window.resize(700, 560)  # the offscreen screen is 800 x 800
     window.splitters["main"].setSizes([300, 380])
     window.splitters["left"].setSizes([100, 400])
-    window.performance_panel.date_filter.set_preset("Last 30 days")
+    choose(qtbot, window.performance_panel.date_filter.preset_box, "Last 30 days")
     sizes = {name: splitter.sizes() for name, splitter in window.splitters.items()}
     window.close()
 
