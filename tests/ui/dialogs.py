@@ -8,6 +8,7 @@ a person's key press goes: Enter or Return presses the default button, Escape th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
 ENTER = (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
 ESCAPE = (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier)
 POLL_MS = 10
-_ANSWERED = "answeredByTest"
+_ANSWERED, _SEEN_AT = "answeredByTest", "seenByTestAt"
 STUCK_MS = 3000  # a dialog still open this long after its key press is closed, and the test told so
 
 
@@ -60,11 +61,11 @@ class DialogAnswerer:
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
+        self._timer.start()  # also watches for dialogs nobody expected, which would otherwise hang the test
 
     def answer(self, *keys: tuple[Qt.Key, Qt.KeyboardModifier]) -> DialogAnswerer:
         """Press these keys, one for each of the next dialogs, in order."""
         self._keys.extend(keys)
-        self._timer.start()
         return self
 
     @property
@@ -85,8 +86,12 @@ class DialogAnswerer:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QMessageBox) or not dialog.isVisible() or dialog.property(_ANSWERED):
             return
-        if not self._keys or QApplication.activeWindow() is not dialog:
-            return  # a person answers once the dialog has the keyboard; Alt+letter needs it active
+        if not self._keys:
+            self._close_if_left_open(dialog, "appeared, but no answer was scripted")
+            return
+        if QApplication.activeWindow() is not dialog:  # a person answers once it has the keyboard
+            self._close_if_left_open(dialog, "never became the active window")
+            return
         dialog.setProperty(_ANSWERED, True)  # on the C++ object: a later dialog is never taken for this one
         key, modifiers = self._keys.pop(0)
         seen = SeenDialog(
@@ -100,8 +105,16 @@ class DialogAnswerer:
         dialog.buttonClicked.connect(lambda button: setattr(seen, "clicked", button_text(button)))
         QTest.keyClick(QApplication.focusWidget() or dialog, key, modifiers)
         QTimer.singleShot(STUCK_MS, self._close_if_stuck)
-        if not self._keys:
-            self._timer.stop()
+
+    def _close_if_left_open(self, dialog: QMessageBox, why: str) -> None:
+        """Rather than hang the test in the dialog's event loop, close a dialog that cannot be answered."""
+        first_seen = dialog.property(_SEEN_AT)
+        if first_seen is None:
+            dialog.setProperty(_SEEN_AT, time.monotonic())
+        elif time.monotonic() - float(first_seen) > STUCK_MS / 1000:
+            self.problems.append(f"the dialog {dialog.windowTitle()!r} {why}")
+            dialog.setProperty(_ANSWERED, True)
+            dialog.reject()
 
     def _close_if_stuck(self) -> None:
         """Looks the dialog up again rather than keeping it: by now Qt has usually deleted it."""

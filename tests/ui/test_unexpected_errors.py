@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from dialogs import ENTER, DialogAnswerer
 from window_helpers import row_centre
+
+STARTUP_SECONDS = 10
 
 
 @pytest.fixture
@@ -52,7 +55,11 @@ def test_an_exception_in_a_slot_shows_a_critical_dialog_and_the_window_goes_on(
         """Runs inside run_window's event loop; whatever happens, it closes the window so run_window returns."""
         window = shown_window()
         if window is None:
-            QTimer.singleShot(10, use_the_window)
+            if time.monotonic() - started > STARTUP_SECONDS:
+                failures.append(TimeoutError("run_window showed no window"))
+                QApplication.exit(1)
+            else:
+                QTimer.singleShot(10, use_the_window)
             return
         try:
             qtbot.waitUntil(lambda: window.performance_panel.model.rowCount() == 3)
@@ -67,9 +74,9 @@ def test_an_exception_in_a_slot_shows_a_critical_dialog_and_the_window_goes_on(
         except BaseException as exc:  # reported by the test below, not by the hook under test
             failures.append(exc)
         finally:
-            window.close()
-            QApplication.quit()
+            window.close()  # the last window: the application's loop ends (one Quit, none left for later tests)
 
+    started = time.monotonic()
     QTimer.singleShot(0, use_the_window)
     code = run_window(argparse.Namespace(database_url=sqlite_url, config=str(folder_config)))
 
