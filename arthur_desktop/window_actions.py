@@ -10,7 +10,16 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar, QMessageBox, QStyle, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QMenuBar,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from arthur_desktop.icons import icon
 from services.locations import log_file_path
@@ -53,7 +62,7 @@ class WindowActions(QObject):
         self.refresh.setToolTip("Reload every table (F5)")
         self.find = action("&Find chat", "Ctrl+F", "Search the chat list by customer or agent")
         self.show_agent_chats = action("Show the selected &agent's chats", None, "Also: double-click or Enter")
-        self.show_all_agents = action("Show &every agent's chats", None, "Remove the agent filter from the chat list")
+        self.show_all_agents = action("Show e&very agent's chats", None, "Remove the agent filter from the chat list")
         self.end_chat = action("&End chat…", "Ctrl+Shift+X", "End the selected chat and send its transcript")
         self.end_chat.setEnabled(False)
         retry_icon = icon("send", QStyle.StandardPixmap.SP_ArrowForward)
@@ -76,6 +85,8 @@ class WindowActions(QObject):
         if self._tabs is not None and self._tabs.indexOf(page) >= 0:
             self._tabs.setCurrentWidget(page)
         focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if isinstance(focus, QLineEdit):  # focusing selects its text, but not when it already had the focus
+            focus.selectAll()
 
     @Slot(bool)
     def set_exporting(self, busy: bool) -> None:
