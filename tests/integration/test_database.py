@@ -84,7 +84,7 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal_with_a_busy_timeout(sqlite_ur
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
     with pytest.raises(IntegrityError), database.unit_of_work() as uow:
         uow.session.add(Message(chat_id=999, text="orphan", sent_at=datetime(2020, 1, 1)))
         uow.commit()

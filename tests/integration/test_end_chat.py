@@ -376,6 +376,9 @@ class CountingIntegration:
     def describe(self) -> str:
         return self.inner.describe()
 
+    def redact(self, text: str) -> str:
+        return self.inner.redact(text)
+
     def deliver(self, transcript: Transcript) -> DeliveryReceipt:
         self.delivered.append(transcript.chat_id)
         return self.inner.deliver(transcript)

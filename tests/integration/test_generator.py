@@ -48,8 +48,8 @@ def test_the_chats_are_realistic(empty_database: Database) -> None:
     with uow() as unit:
         chats = unit.session.scalars(select(Chat)).all()
         durations = [(c.handle_end - c.handle_start).total_seconds() for c in chats if c.handle_end and c.handle_start]
-        assert all(NOW - timedelta(days=366) <= c.created <= NOW for c in chats)
-        assert all(c.handle_start is None or c.handle_start >= c.created for c in chats)
+        assert all(c.created is not None and NOW - timedelta(days=366) <= c.created <= NOW for c in chats)
+        assert all(c.handle_start is None or (c.created is not None and c.handle_start >= c.created) for c in chats)
         assert len({c.customer_name for c in chats}) > 500
     performance = agent_performance(uow())
 

@@ -11,7 +11,7 @@ from services.errors import InvalidSearchText
 from services.results import ChatFilter
 
 
-def found(database: Database, search: str) -> list[str | None]:
+def found(database: Database, search: str) -> list[str]:
     page = list_chats(database.unit_of_work(), ChatFilter(search=search))
     return sorted(chat.customer_name or "" for chat in page.chats)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
@@ -39,6 +39,7 @@ def menu_entries(window: MainWindow) -> dict[str, list[tuple[str, str]]]:
     entries = {}
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
+        assert isinstance(menu, QMenu)
         entries[menu_action.text().replace("&", "")] = [
             (action.text().replace("&", ""), action.shortcut().toString(QKeySequence.SequenceFormat.PortableText))
             for action in menu.actions()
@@ -62,7 +63,7 @@ def test_every_menu_entry_has_an_access_key_of_its_own(open_window: OpenWindow, 
     def access_keys(actions: list[QAction]) -> list[str]:
         return [QKeySequence.mnemonic(a.text()).toString() for a in actions if not a.isSeparator()]
 
-    menus = {a.text(): access_keys(a.menu().actions()) for a in window.menuBar().actions()}
+    menus = {a.text(): access_keys(menu_of(a).actions()) for a in window.menuBar().actions()}
     for keys in [access_keys(window.menuBar().actions()), *menus.values()]:
         assert "" not in keys
         assert len(set(keys)) == len(keys), keys  # two entries on one key: the key only moves between them
@@ -188,3 +189,9 @@ def test_the_key_widgets_have_accessible_names(open_window: OpenWindow, folder_c
         "datePreset": "Period of handled chats",
     }
     assert window.performance_panel.date_filter.accessibleName() == "Date range of handled chats"
+
+
+def menu_of(action: QAction) -> QMenu:
+    menu = action.menu()
+    assert isinstance(menu, QMenu)
+    return menu

@@ -31,7 +31,7 @@ class FileManager(QObject):
 @pytest.fixture
 def file_manager() -> Iterator[FileManager]:
     manager = FileManager()
-    QDesktopServices.setUrlHandler("file", manager, "open_url")
+    QDesktopServices.setUrlHandler("file", manager, b"open_url")
     yield manager
     QDesktopServices.unsetUrlHandler("file")
 

@@ -150,6 +150,7 @@ def test_an_unusable_database_shows_a_message_in_the_window(
         connection.execute(text("ALTER TABLE chats RENAME TO chats_elsewhere"))
 
     toolbar = window.findChild(QToolBar, "mainToolBar")
+    assert toolbar is not None
     qtbot.mouseClick(toolbar.widgetForAction(window.window_actions.refresh), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.message_bar.messages()) == 3)
 
