@@ -4,6 +4,7 @@ and Ctrl+Shift+R; a queued transcript really reaches the client's API, and a ret
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ def statuses(window: MainWindow) -> list[DeliveryStatus]:
 def queue_chat_2(window: MainWindow) -> None:
     """Chat 2 ended on another desktop while the API was down: its transcript waits in the queue."""
     database, client = window.context.database, window.context.integration.client
-    close_chat_and_enqueue(2, database.unit_of_work(), client, SEED_DAY)
+    close_chat_and_enqueue(2, database.unit_of_work(), client, SEED_DAY + timedelta(minutes=12))  # after its start
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from arthur_desktop.app import APPLICATION, run_window
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from dialogs import ENTER, DialogAnswerer
+from services.locations import log_file_path
 from window_helpers import row_centre
 
 STARTUP_SECONDS = 10
@@ -84,6 +85,8 @@ def test_an_exception_in_a_slot_shows_a_critical_dialog_and_the_window_goes_on(
     assert code == 0
     (shown,) = dialogs.seen
     assert (shown.icon, shown.title) == (QMessageBox.Icon.Critical, APPLICATION)
-    assert shown.text == "Unexpected error (RuntimeError): the drill-down is broken. Details are in the log."
+    assert shown.text == (
+        f"Unexpected error (RuntimeError): the drill-down is broken. Details are in the log, {log_file_path()}."
+    )
     assert shown.clicked == "OK"
     assert after_the_dialog == [6]
