@@ -31,7 +31,7 @@ class FileManager(QObject):
 @pytest.fixture
 def file_manager() -> Iterator[FileManager]:
     manager = FileManager()
-    QDesktopServices.setUrlHandler("file", manager, b"open_url")
+    QDesktopServices.setUrlHandler("file", manager, "open_url")  # type: ignore[arg-type]  # the stub says bytes; PySide takes str
     yield manager
     QDesktopServices.unsetUrlHandler("file")
 
