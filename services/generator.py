@@ -14,6 +14,8 @@ from services.clock import utc_now
 from services.database import Database, prepare_schema
 from services.day_totals import resume_day_totals, suspend_day_totals
 from services.errors import ArthurError
+from services.first_response import resume_first_response, suspend_first_response
+from services.floor_totals import resume_floor_totals, suspend_floor_totals
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
 from services.synthetic_data import ChatFactory, SyntheticMessage
@@ -70,6 +72,8 @@ def generate(
     with database.engine.begin() as connection:
         begin_now(connection)  # so that a failed load also puts the triggers back
         suspend_day_totals(connection)
+        suspend_first_response(connection)
+        suspend_floor_totals(connection)
         raw = connection.connection.driver_connection
         writer(raw, "users", [(user_id, f"Agent {user_id:04d}") for user_id in agent_ids])
         message_id = first_message
@@ -84,6 +88,8 @@ def generate(
             writer(raw, "messages", [(m.message_id, m.chat_id, m.text, m.user_id, m.sent_at) for m in messages])
             on_progress(len(chats))
         resume_day_totals(connection)
+        resume_first_response(connection)  # before the floor's totals, which count the first responses
+        resume_floor_totals(connection)
     _tidy_after_bulk_load(database)
     return GenerationSummary(
         plan.agents, plan.chats, plan.chats * plan.messages_per_chat, time.perf_counter() - started
