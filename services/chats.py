@@ -29,15 +29,23 @@ def list_chats(
     limit: int = DEFAULT_PAGE_SIZE,
     after: ChatCursor | None = None,
 ) -> ChatPage:
-    """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after)."""
+    """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after). The waiting chats
+    are the queue: longest waiting (oldest) first."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    chat_filter = chat_filter or ChatFilter()
     with uow:
         dialect = uow.session.get_bind().dialect.name
-        query = _summary_query().where(*_filter_conditions(chat_filter or ChatFilter(), dialect))
+        query = _summary_query().where(*_filter_conditions(chat_filter, dialect))
+        position, cursor = tuple_(Chat.created, Chat.chat_id), None
         if after is not None:
-            query = query.where(tuple_(Chat.created, Chat.chat_id) < tuple_(after.created, after.chat_id))
-        query = query.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1)
+            cursor = tuple_(after.created, after.chat_id)
+        if chat_filter.status is ChatStatus.WAITING:
+            query = query.where(position > cursor) if cursor is not None else query
+            query = query.order_by(Chat.created, Chat.chat_id).limit(limit + 1)
+        else:
+            query = query.where(position < cursor) if cursor is not None else query
+            query = query.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1)
         rows = uow.session.execute(query).all()
     chats = tuple(_summary(row) for row in rows[:limit])
     next_cursor = ChatCursor(chats[-1].created, chats[-1].chat_id) if len(rows) > limit else None
@@ -93,7 +101,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
 def _filter_conditions(chat_filter: ChatFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if chat_filter.status is ChatStatus.WAITING:
-        conditions.append(Chat.handle_start.is_(None))
+        conditions += [Chat.handle_start.is_(None), Chat.handle_end.is_(None)]
     elif chat_filter.status is ChatStatus.IN_PROGRESS:
         conditions += [Chat.handle_start.is_not(None), Chat.handle_end.is_(None)]
     elif chat_filter.status is ChatStatus.ENDED:

@@ -5,7 +5,8 @@ goes, whoever writes the chats, as the handled-chat day totals do (services.day_
 
 - agent_day_figures: per agent, UTC day of created and measure (wait, first response): chats and total time;
 - agent_value_buckets: per agent and measure (wait, first response, handling), over all time, per duration
-  bucket (services.value_buckets): chats and total time;
+  bucket (services.value_buckets): chats, total time, and the chats in the lower buckets (below), so that the
+  bucket holding an agent's middle chat is found without adding up the buckets;
 - day_value_buckets: the same for everyone, per UTC day (of created; of handle_end for handling);
 - slot_counts: everyone's chats created and handled per quarter of an hour of UTC.
 
@@ -38,6 +39,7 @@ class _Contribution:
     keys: tuple[tuple[str, str], ...]
     value: str | None
     condition: str
+    cumulative: bool = False  # keeps below: the chats of the same keys but the last, in lower last keys
 
 
 def _day(dialect: str, column: str) -> str:
@@ -78,7 +80,11 @@ def _contributions(dialect: str) -> dict[str, list[_Contribution]]:
             )
         group.append(
             _Contribution(
-                "agent_value_buckets", (("user_id", "{r}.user_id"), kind, bucket), value, f"{agent} AND {counted}"
+                "agent_value_buckets",
+                (("user_id", "{r}.user_id"), kind, bucket),
+                value,
+                f"{agent} AND {counted}",
+                cumulative=True,
             )
         )
         group.append(_Contribution("day_value_buckets", (day, kind, bucket), value, counted))
@@ -112,7 +118,23 @@ def _remove(dialect: str, part: _Contribution, row: str) -> str:
         f"UPDATE {part.table} SET chats = chats - 1{total} WHERE {where}; "
         f"DELETE FROM {part.table} WHERE {where} AND chats = 0; "
     )
+    if part.cumulative:
+        statements += f"UPDATE {part.table} SET below = below - 1 WHERE {part.condition} AND {_above(part)}; "
     return statements.replace("{r}", row)
+
+
+def _above(part: _Contribution) -> str:
+    """The rows of the same group (every key but the last) past the chat's own (the last key greater)."""
+    *group, (last, last_expression) = part.keys
+    same = " AND ".join(f"{column} = {expression}" for column, expression in group)
+    return f"{same} AND {last} > {last_expression}"
+
+
+def _below_new(part: _Contribution) -> str:
+    """below for a new row: the chats of its group in lower rows."""
+    *group, (last, last_expression) = part.keys
+    same = " AND ".join(f"b.{column} = {expression}" for column, expression in group)
+    return f"(SELECT coalesce(sum(b.chats), 0) FROM {part.table} b WHERE {same} AND b.{last} < {last_expression})"
 
 
 def _add(dialect: str, part: _Contribution, row: str) -> str:
@@ -124,10 +146,15 @@ def _add(dialect: str, part: _Contribution, row: str) -> str:
         columns.append("total_ms")
         values.append(_milliseconds(dialect, part.value))
         update += f", total_ms = {own}total_ms + excluded.total_ms"
+    if part.cumulative:
+        columns.append("below")
+        values.append(_below_new(part))
     statement = (
         f"INSERT INTO {part.table} ({', '.join(columns)}, chats) SELECT {', '.join(values)}, 1 "
         f"WHERE {part.condition} ON CONFLICT ({', '.join(c for c, _ in part.keys)}) DO UPDATE SET {update}; "
     )
+    if part.cumulative:
+        statement += f"UPDATE {part.table} SET below = below + 1 WHERE {part.condition} AND {_above(part)}; "
     return statement.replace("{r}", row)
 
 
@@ -201,20 +228,25 @@ def rebuild_floor_totals(connection: Connection) -> None:
         connection.execute(text(f"DELETE FROM {table}"))
     for parts in _contributions(dialect).values():
         for part in parts:
-            keys = [expression.replace("{r}", "chats") for _, expression in part.keys]
-            columns = [column for column, _ in part.keys]
-            figures = ["count(*)"]
+            columns = [f"{expression} AS {column}" for column, expression in part.keys]
             if part.value is not None:
-                columns.append("total_ms")
-                figures.append(f"sum({_milliseconds(dialect, part.value)})".replace("{r}", "chats"))
-            condition = part.condition.replace("{r}", "chats")
-            connection.execute(
-                text(
-                    f"INSERT INTO {part.table} ({', '.join(columns)}, chats) "
-                    f"SELECT {', '.join(keys)}, {', '.join(reversed(figures))} FROM chats "
-                    f"WHERE {condition} GROUP BY {', '.join(str(n) for n in range(1, len(keys) + 1))}"
-                )
+                columns.append(f"sum({_milliseconds(dialect, part.value)}) AS total_ms")
+            columns.append("count(*) AS chats")
+            keys = ", ".join(str(n) for n in range(1, len(part.keys) + 1))
+            grouped = f"SELECT {', '.join(columns)} FROM chats WHERE {part.condition} GROUP BY {keys}"
+            inserted = (
+                [column for column, _ in part.keys] + (["total_ms"] if part.value is not None else []) + ["chats"]
             )
+            selected = list(inserted)
+            if part.cumulative:
+                *group, last = [column for column, _ in part.keys]
+                selected.append(f"sum(chats) OVER (PARTITION BY {', '.join(group)} ORDER BY {last}) - chats")
+                inserted.append("below")
+            statement = (
+                f"INSERT INTO {part.table} ({', '.join(inserted)}) "
+                f"SELECT {', '.join(selected)} FROM ({grouped.replace('{r}', 'chats')}) AS grouped"
+            )
+            connection.execute(text(statement))
 
 
 def suspend_floor_totals(connection: Connection) -> None:

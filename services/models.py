@@ -155,6 +155,9 @@ class AgentValueBucket(_CountsAndTotals, Base):
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     measure: Mapped[int] = mapped_column(Integer, primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The agent's chats of this measure in lower buckets: the bucket holding rank r is the one with
+    # below <= r < below + chats.
+    below: Mapped[int] = mapped_column(Integer)
 
 
 class DayValueBucket(_CountsAndTotals, Base):

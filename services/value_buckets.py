@@ -48,9 +48,3 @@ def bucket_sql(value: str) -> str:
     """The bucket of the SQL expression value, by the same comparisons an index range makes, on both engines."""
     cases = " ".join(f"WHEN {value} < {bound} THEN {k}" for k, bound in enumerate(BOUNDS))
     return f"CASE {cases} ELSE {len(BOUNDS)} END"
-
-
-def whole_buckets_within(target: float) -> int:
-    """How many buckets hold only durations <= target: those whose upper bound is <= target. A duration <= target
-    is in one of them, or in the bucket after them, between its lower bound and target."""
-    return bisect_right(BOUNDS, target)
