@@ -19,6 +19,7 @@ from sqlalchemy import Integer, Select, Subquery, and_, case, cast, func, litera
 from sqlalchemy.orm import Session
 
 from services.floor_seeks import (
+    COLUMNS,
     MILLISECONDS,
     SqliteSeeker,
     counted,
@@ -29,7 +30,7 @@ from services.floor_seeks import (
     window_share,
 )
 from services.handled_chats import handled_totals, split_window
-from services.models import AgentDayFigure, AgentValueBucket, Chat
+from services.models import AgentDayFigure, AgentValueBucket, Chat, User
 from services.results import TimeWindow
 from services.value_buckets import Measure
 
@@ -59,8 +60,10 @@ def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Meas
         query = _all_time_query(measures, with_medians=postgres)
         sort = False
     else:
-        sort = all(window_share(session, m, window) < SORT_BELOW_SHARE for m in measures)
-        query = _window_query(window, measures, with_medians=postgres, sort=sort)
+        sort = window_share(session, window) < SORT_BELOW_SHARE
+        if sort:
+            return _sorted_window(session, window, measures, postgres=postgres)
+        query = _window_query(window, measures, with_medians=postgres)
     rows = session.execute(query).all()
     if postgres:
         return {(r.user_id, Measure(r.measure)): AgentMeasure(r.n, int(r.total_ms), _seconds(r.median)) for r in rows}
@@ -77,10 +80,39 @@ def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Meas
             count=count,
             agent=r.user_id,
             lower=None if bucket is None else lower_bound(bucket),
-            sort=sort,
         )
         found[(r.user_id, measure)] = AgentMeasure(r.n, int(r.total_ms), _seconds(median))
     return found
+
+
+def _sorted_window(
+    session: Session, window: TimeWindow, measures: Sequence[Measure], *, postgres: bool
+) -> AgentMeasures:
+    """A window of some days: each agent's few durations of the window read and sorted, all measures of an agent
+    together (PostgreSQL: percentile_cont over them, in one statement; SQLite: one statement per agent)."""
+    totals = _window_totals(window, measures)
+    rows = session.execute(select(totals).where(totals.c.n > 0)).all()
+    counts = {(r.user_id, Measure(r.measure)): (int(r.n), int(r.total_ms)) for r in rows}
+    agents = sorted({agent for agent, _ in counts})
+    medians: dict[tuple[int, Measure], Any] = {}
+    if postgres and agents:
+        listed = select(User.user_id).where(User.user_id.in_(agents)).subquery("agents")
+        figures = [
+            select(func.percentile_cont(0.5).within_group(COLUMNS[m].value))
+            .where(Chat.user_id == listed.c.user_id, *counted(m, window))
+            .correlate(listed)
+            .scalar_subquery()
+            for m in measures
+        ]
+        for agent, *values in session.execute(select(listed.c.user_id, *figures)):
+            medians.update({(agent, m): v for m, v in zip(measures, values, strict=True)})
+    elif agents:
+        seeker = SqliteSeeker(session)
+        for agent in agents:
+            asked = [(m, *middle(counts[(agent, m)][0])) for m in measures if (agent, m) in counts]
+            for (m, _, _), value in zip(asked, seeker.sorted_averages(agent, window, asked), strict=True):
+                medians[(agent, m)] = value
+    return {key: AgentMeasure(n, total, _seconds(medians.get(key))) for key, (n, total) in counts.items()}
 
 
 def _all_time_query(measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:
@@ -135,17 +167,14 @@ def _all_time_query(measures: Sequence[Measure], *, with_medians: bool) -> Selec
     return select(middles.c.user_id, middles.c.measure, middles.c.n, middles.c.total_ms, case(*medians).label("median"))
 
 
-def _window_query(
-    window: TimeWindow, measures: Sequence[Measure], *, with_medians: bool, sort: bool
-) -> Select[*tuple[Any, ...]]:
+def _window_query(window: TimeWindow, measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:
     totals = _window_totals(window, measures)
     query = select(totals.c.user_id, totals.c.measure, totals.c.n, totals.c.total_ms).where(totals.c.n > 0)
     if not with_medians:
         return query
     skip, count = (totals.c.n - 1) // 2, 2 - totals.c.n % 2
     medians = [
-        (totals.c.measure == int(m), seek(m, window, skip=skip, count=count, agent=totals.c.user_id, sort=sort))
-        for m in measures
+        (totals.c.measure == int(m), seek(m, window, skip=skip, count=count, agent=totals.c.user_id)) for m in measures
     ]
     return query.add_columns(case(*medians).label("median"))
 

@@ -13,7 +13,7 @@ weighs both itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -35,8 +35,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
+from services.floor_totals import SLOT_SECONDS
 from services.handled_chats import split_window
-from services.models import Chat, DayValueBucket
+from services.models import Chat, DayValueBucket, SlotCount
 from services.results import TimeWindow
 from services.sql_time import WindowBound
 from services.value_buckets import BOUNDS, Measure, bucket_sql, lower_bound
@@ -177,10 +178,36 @@ class SqliteSeeker:
         """As seek(), for values."""
         key = (measure, window.start is not None, window.end is not None, agent is not None, lower is not None, sort)
         sql = self._statements.get(key) or self._statements.setdefault(key, _sqlite_seek_sql(*key))
-        bounds = [_SQLITE_BOUND.process_bind_param(b, _SQLITE) for b in (window.start, window.end) if b is not None]
-        parameters = [*([agent] if agent is not None else []), *bounds, *([lower] if lower is not None else [])]
+        parameters = [
+            *([agent] if agent is not None else []),
+            *self.bounds(window),
+            *([lower] if lower is not None else []),
+        ]
         row = self._cursor.execute(sql, (*parameters, count, skip)).fetchone()
         return None if row is None or row[0] is None else float(row[0])
+
+    @staticmethod
+    def bounds(window: TimeWindow) -> list[Any]:
+        """The window's bounds as SQLite compares them with stored times (services.sql_time.WindowBound)."""
+        return [_SQLITE_BOUND.process_bind_param(b, _SQLITE) for b in (window.start, window.end) if b is not None]
+
+    def sorted_averages(
+        self, agent: int, window: TimeWindow, asked: list[tuple[Measure, int, int]]
+    ) -> list[float | None]:
+        """For one agent, several (measure, skip, count) at once, each by sorting the window's durations: one
+        statement, so that an agent's figures cost one call."""
+        key = ("sorted", window.start is not None, window.end is not None, tuple(m for m, _, _ in asked))
+        sql = self._statements.get(key)
+        if sql is None:
+            parts = [
+                _sqlite_seek_sql(m, window.start is not None, window.end is not None, True, False, True)
+                for m, _, _ in asked
+            ]
+            sql = self._statements.setdefault(key, "SELECT " + ", ".join(f"({part})" for part in parts))
+        bounds = self.bounds(window)
+        parameters = [value for _, skip, count in asked for value in (agent, *bounds, count, skip)]
+        row = self._cursor.execute(sql, parameters).fetchone()
+        return [None if value is None else float(value) for value in row]
 
 
 _SQLITE = SQLiteDialect()
@@ -272,19 +299,19 @@ def middle(count: int) -> tuple[int, int]:
     return (count - 1) // 2, 2 - count % 2
 
 
-def window_share(session: Session, measure: Measure, window: TimeWindow) -> float:
-    """About how much of the measure's data the window holds, from the first and last day with chats: the part
-    of that span the window covers (1 for all time)."""
+def window_share(session: Session, window: TimeWindow) -> float:
+    """About how much of the data the window holds: the part of the time from the first chat created to the
+    last that it covers (1 for all time)."""
     if window.start is None and window.end is None:
         return 1.0
-    days = DayValueBucket.day
+    slots = SlotCount.slot
     first, last = session.execute(
-        select(func.min(days), func.max(days)).where(DayValueBucket.measure == int(measure))
+        select(func.min(slots), func.max(slots)).where(SlotCount.measure == int(Measure.CREATED))
     ).one()
     if first is None:
         return 0.0
-    span_start = datetime.combine(first, time())
-    span_end = datetime.combine(last, time()) + timedelta(days=1)
+    span_start = datetime(1970, 1, 1) + timedelta(seconds=SLOT_SECONDS * first)
+    span_end = datetime(1970, 1, 1) + timedelta(seconds=SLOT_SECONDS * (last + 1))
     start = max(span_start, window.start or span_start)
     end = min(span_end, window.end or span_end)
     return max((end - start) / (span_end - span_start), 0.0)

@@ -8,7 +8,7 @@ days and hours are whole quarters.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,20 +58,32 @@ def count_in(session: Session, measure: Measure, window: TimeWindow) -> int:
 
 def period_counts(session: Session, measure: Measure, boundaries: Sequence[datetime]) -> list[int]:
     """The chats created (or handled) in each period [boundaries[i], boundaries[i + 1]), ascending times."""
-    first, last = slot_of(boundaries[0]), slot_of(boundaries[-1])
-    split = {slot_of(b) for b in boundaries if slot_start(slot_of(b)) != b}  # quarters cut by a boundary
-    counts = [0] * (len(boundaries) - 1)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(SlotCount.slot, SlotCount.chats).where(
-            SlotCount.measure == int(measure), SlotCount.slot >= first, SlotCount.slot <= last
+            SlotCount.measure == int(measure),
+            SlotCount.slot >= slot_of(boundaries[0]),
+            SlotCount.slot <= slot_of(boundaries[-1]),
         )
     )
-    for slot, chats in rows:
-        period = bisect_right(boundaries, slot_start(slot)) - 1
+    return place_in_periods(rows.tuples(), boundaries, lambda window: _times_in(session, measure, window))
+
+
+def place_in_periods(
+    slot_counts: Iterable[tuple[int, int]],
+    boundaries: Sequence[datetime],
+    times_in: Callable[[TimeWindow], Iterable[datetime]],
+) -> list[int]:
+    """Counts per quarter of an hour added up per period; a quarter that a boundary cuts is counted from its
+    chats' own times (times_in), each in its own period."""
+    starts = [(boundary - EPOCH).total_seconds() for boundary in boundaries]
+    split = {slot_of(b) for b in boundaries if slot_start(slot_of(b)) != b}
+    counts = [0] * (len(boundaries) - 1)
+    for slot, chats in slot_counts:
+        period = bisect_right(starts, slot * SLOT_SECONDS) - 1
         if slot not in split and 0 <= period < len(counts):
             counts[period] += chats
-    for slot in split:  # read from the chats, each placed in its own period
-        for moment in _times_in(session, measure, TimeWindow(slot_start(slot), slot_start(slot + 1))):
+    for slot in split:
+        for moment in times_in(TimeWindow(slot_start(slot), slot_start(slot + 1))):
             period = bisect_right(boundaries, moment) - 1
             if 0 <= period < len(counts) and moment < boundaries[-1]:
                 counts[period] += 1

@@ -93,7 +93,7 @@ def _median(session: Session, measure: Measure, window: TimeWindow, counts: Buck
     if not n:
         return None
     rank, take = middle(n)
-    if window_share(session, measure, window) < SORT_BELOW_SHARE:
+    if window_share(session, window) < SORT_BELOW_SHARE:
         return _seek(session, measure, window, skip=rank, count=take, sort=True)
     bucket, skip = counts.position(rank)
     return _seek(session, measure, window, skip=skip, count=take, lower=lower_bound(bucket))

@@ -33,12 +33,26 @@ def local_zone(environ: Mapping[str, str] | None = None) -> tzinfo:
     return _system_zone()
 
 
+_display_zones: dict[str | None, tzinfo] = {}
+
+
+def display_zone() -> tzinfo:
+    """The computer's time zone for showing times (local_zone of this process's environment), looked up once for
+    each value of TZ."""
+    key = os.environ.get("TZ")
+    if key not in _display_zones:
+        _display_zones[key] = local_zone()
+    return _display_zones[key]
+
+
 def zone_name(zone: tzinfo, at: datetime | None = None) -> str:
     """E.g. "Europe/Dublin (IST, UTC+01:00)" for the moment at (naive UTC; now when None)."""
     local = to_local(at or utc_now(), zone)
     key = getattr(zone, "key", None) or local.tzname() or "local time"
     offset = _offset_text(local.utcoffset() or timedelta())
     abbreviation = local.tzname()
+    if key in ("UTC", "Etc/UTC") and offset == "UTC+00:00":
+        return "UTC"
     details = [a for a in (abbreviation, offset) if a and a != key]
     return f"{key} ({', '.join(details)})" if details else key
 

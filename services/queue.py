@@ -3,13 +3,16 @@ that should stand out on the floor."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
+from services.floor_slots import place_in_periods
+from services.floor_totals import slot_sql
 from services.models import Chat
 from services.results import ChatStatus, ChatSummary, TimeWindow
 from services.sql_time import WindowBound
@@ -58,9 +61,20 @@ def waiting_longer_than(session: Session, window: TimeWindow, seconds: float, no
     return int(session.execute(select(func.count()).where(*conditions)).scalar_one())
 
 
-def waiting_since(session: Session, window: TimeWindow, before: datetime) -> list[datetime]:
-    """The created times of the chats of the window still waiting, created before before."""
-    return list(session.execute(select(Chat.created).where(*_waiting_in(window, before))).scalars())
+def waiting_in_periods(session: Session, boundaries: Sequence[datetime], before: datetime) -> list[int]:
+    """Per period [boundaries[i], boundaries[i + 1]): the chats created in it still waiting, created before
+    before; counted per quarter of an hour by the database."""
+    window = TimeWindow(boundaries[0], boundaries[-1])
+    slot: ColumnElement[int] = literal_column(slot_sql(session.get_bind().dialect.name, "chats.created"))
+    rows = session.connection().execute(
+        select(slot, func.count()).where(*_waiting_in(window, before)).group_by(literal_column("1"))
+    )
+
+    def times_in(part: TimeWindow) -> list[datetime]:
+        inside = TimeWindow(max(part.start, window.start), min(part.end, window.end))  # type: ignore[type-var]
+        return list(session.execute(select(Chat.created).where(*_waiting_in(inside, before))).scalars())
+
+    return place_in_periods(rows.tuples(), boundaries, times_in)
 
 
 def _waiting_in(window: TimeWindow, before: datetime) -> list[ColumnElement[bool]]:

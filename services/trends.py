@@ -10,21 +10,18 @@ another stretch).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from datetime import datetime, timedelta, tzinfo
 from itertools import pairwise
-from typing import Any
 
-from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from services.clock import utc_now
 from services.floor_results import HeatmapCell, ServiceLevelTarget, TrendPoint, TrendStep
-from services.floor_seeks import COLUMNS, counted, middle, seek
 from services.floor_slots import hour_of_week_counts, period_counts, slot_of, slot_span, slot_start
 from services.handled_chats import checked_window
 from services.local_time import local_midnight, to_local, to_utc
-from services.queue import waiting_since
+from services.period_figures import period_figures
+from services.queue import waiting_in_periods
 from services.results import TimeWindow
 from services.unit_of_work import UnitOfWork, begin_now
 from services.value_buckets import Measure
@@ -63,8 +60,7 @@ def trends(
         created = period_counts(session, Measure.CREATED, boundaries)
         handled = period_counts(session, Measure.HANDLING, boundaries)
         periods = list(pairwise(boundaries))
-        levels = _service_levels(session, boundaries, target.target_seconds, now or utc_now())
-        medians = _medians(session, [TimeWindow(start, end) for start, end in periods], handled)
+        levels, medians = _figures(session, boundaries, handled, target.target_seconds, now or utc_now())
     return [
         TrendPoint(to_local(start, zone), to_local(end, zone), c, h, level, median)
         for (start, end), c, h, level, median in zip(periods, created, handled, levels, medians, strict=True)
@@ -127,37 +123,18 @@ def _boundaries(window: TimeWindow, zone: tzinfo, step: TrendStep) -> list[datet
     return [*boundaries, window.end]
 
 
-def _service_levels(session: Session, boundaries: list[datetime], target: int, now: datetime) -> list[float | None]:
-    """Per period: picked up within target over picked up plus still waiting past it (one statement for the
-    picked up, one for the few waiting)."""
-    wait = COLUMNS[Measure.WAIT].value
-    periods = [TimeWindow(start, end) for start, end in pairwise(boundaries)]
-    columns: list[Any] = []
-    for period in periods:
-        chats = counted(Measure.WAIT, period)
-        columns.append(select(func.count()).where(*chats).scalar_subquery())
-        columns.append(select(func.count(case((wait <= literal(target), 1)))).where(*chats).scalar_subquery())
-    figures = session.execute(select(*columns)).one() if columns else ()
-    late = [0] * len(periods)
-    for created in waiting_since(session, TimeWindow(boundaries[0], boundaries[-1]), now - timedelta(seconds=target)):
-        late[bisect_right(boundaries, created) - 1] += 1
-    levels: list[float | None] = []
-    for n, late_chats in enumerate(late):
-        picked_up, within = figures[2 * n], figures[2 * n + 1]
-        decided = picked_up + late_chats
-        levels.append(round(100 * within / decided, 1) if decided else None)
-    return levels
-
-
-def _medians(session: Session, periods: list[TimeWindow], handled: list[int]) -> list[float | None]:
-    """Per period, the median handling time of the chats ended in it: each period's chats sorted; one statement."""
-    columns = [
-        seek(Measure.HANDLING, period, skip=middle(n)[0], count=middle(n)[1], sort=True)
-        for period, n in zip(periods, handled, strict=True)
-        if n
+def _figures(
+    session: Session, boundaries: list[datetime], handled: list[int], target: int, now: datetime
+) -> tuple[list[float | None], list[float | None]]:
+    """Per period: the service level (picked up within target over picked up plus still waiting past it) and
+    the median handling time."""
+    figures = period_figures(session, boundaries, target, handled)
+    late = waiting_in_periods(session, boundaries, now - timedelta(seconds=target))
+    levels = [
+        round(100 * within / (picked_up + waiting), 1) if picked_up + waiting else None
+        for (picked_up, within, _), waiting in zip(figures, late, strict=True)
     ]
-    found = iter(session.execute(select(*columns)).one() if columns else ())
-    return [None if not n else _seconds(next(found)) for n in handled]
+    return levels, [None if median is None else round(median, 3) for _, _, median in figures]
 
 
 def _constant_offsets(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[datetime, datetime, timedelta]]:
@@ -190,7 +167,3 @@ def _first_change(start: datetime, end: datetime, offset: timedelta, zone: tzinf
 
 def _offset(moment: datetime, zone: tzinfo) -> timedelta:
     return to_local(moment, zone).utcoffset() or timedelta()
-
-
-def _seconds(value: Any) -> float | None:
-    return None if value is None else round(float(value), 3)

@@ -1,4 +1,5 @@
-"""The status bar: which database and which client are in use, when the data was last loaded, and whether work runs."""
+"""The status bar: which database and which client are in use, the time zone times are shown in, when the data was
+last loaded, and whether work runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from services.local_time import display_zone, zone_name
 
 _MESSAGE_MS = 8000
 
@@ -24,10 +27,12 @@ class AppStatusBar(QStatusBar):
         self.updated_label = QLabel(self)
         self.database_label = self._permanent_label(f"Database: {database}", "statusDatabase")
         self.client_label = self._permanent_label(f"Client: {client}", "statusClient")
+        self.zone_label = self._permanent_label(f"Times: {zone_name(display_zone())}", "statusTimeZone")
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.updated_label)
         self.addPermanentWidget(self.database_label)
         self.addPermanentWidget(self.client_label)
+        self.addPermanentWidget(self.zone_label)
 
     def say(self, text: str) -> None:
         self.showMessage(text, _MESSAGE_MS)
