@@ -102,8 +102,9 @@ _POSTGRES_TRIGGERS = ("first_response_chat", "first_response_messages", "first_r
 _POSTGRES_TABLES = {"first_response_chat": "chats"}
 
 
-def install_first_response(connection: Connection) -> None:
-    """Create the triggers and work out every chat's first response; call it inside a transaction."""
+def install_first_response(connection: Connection, *, rebuild: bool = True) -> None:
+    """Create the triggers and work out every chat's first response (unless rebuild is False: a bulk load that
+    wrote them); call it inside a transaction."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
         for statement in _postgres_statements().values():
@@ -111,7 +112,8 @@ def install_first_response(connection: Connection) -> None:
     else:
         for name, body in _sqlite_triggers().items():
             connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    rebuild_first_responses(connection)
+    if rebuild:
+        rebuild_first_responses(connection)
 
 
 def rebuild_first_responses(connection: Connection) -> None:
@@ -131,12 +133,12 @@ def suspend_first_response(connection: Connection) -> None:
         connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
 
 
-def resume_first_response(connection: Connection) -> None:
+def resume_first_response(connection: Connection, *, rebuild: bool = True) -> None:
     if connection.dialect.name == "postgresql":
         for name in _POSTGRES_TRIGGERS:
             table = _POSTGRES_TABLES.get(name, "messages")
             connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
-    install_first_response(connection)
+    install_first_response(connection, rebuild=rebuild)
 
 
 def has_first_response_triggers(connection: Connection) -> bool:

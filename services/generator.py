@@ -18,13 +18,13 @@ from services.first_response import resume_first_response, suspend_first_respons
 from services.floor_totals import resume_floor_totals, suspend_floor_totals
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
-from services.synthetic_data import ChatFactory, SyntheticMessage
+from services.synthetic_data import ChatFactory, SyntheticMessage, first_response_seconds
 from services.unit_of_work import begin_now
 
 BATCH_CHATS = 20_000
 _COLUMNS = {
     "users": ("user_id", "name"),
-    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end"),
+    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end", "first_response_seconds"),
     "messages": ("message_id", "chat_id", "text", "user_id", "sent_at"),
 }
 
@@ -81,14 +81,17 @@ def generate(
             batch_end = min(batch_start + BATCH_CHATS, first_chat + plan.chats)
             chats = [factory.chat(chat_id) for chat_id in range(batch_start, batch_end)]
             messages: list[SyntheticMessage] = []
+            chat_rows = []
             for chat in chats:
-                messages.extend(factory.messages(chat, plan.messages_per_chat, message_id))
+                own = list(factory.messages(chat, plan.messages_per_chat, message_id))
+                messages.extend(own)
+                chat_rows.append((*_chat_row(chat), first_response_seconds(chat, own)))
                 message_id += plan.messages_per_chat
-            writer(raw, "chats", [_chat_row(c) for c in chats])
+            writer(raw, "chats", chat_rows)
             writer(raw, "messages", [(m.message_id, m.chat_id, m.text, m.user_id, m.sent_at) for m in messages])
             on_progress(len(chats))
         resume_day_totals(connection)
-        resume_first_response(connection)  # before the floor's totals, which count the first responses
+        resume_first_response(connection, rebuild=False)  # the rows were written with their first responses
         resume_floor_totals(connection)
     _tidy_after_bulk_load(database)
     return GenerationSummary(

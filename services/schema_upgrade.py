@@ -48,15 +48,16 @@ def upgrade_schema(engine: Engine) -> None:
         for name, (start, end) in _GENERATED.items():
             if name not in present:
                 _add_generated_seconds(connection, name, start, end)
+        if not has_first_response_triggers(connection):
+            # Before the indexes holding the first responses exist: a million rows written once, not re-indexed.
+            log.info("Working out the first response times")
+            install_first_response(connection)
         for table in Base.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)
         for name in _REPLACED_INDEXES:
             connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
         ensure_day_totals(connection)
-        if not has_first_response_triggers(connection):
-            log.info("Working out the first response times")
-            install_first_response(connection)
         if not has_floor_totals(connection):
             log.info("Building the live floor's totals")
             install_floor_totals(connection)
