@@ -65,7 +65,7 @@ def period_counts(session: Session, measure: Measure, boundaries: Sequence[datet
             SlotCount.slot <= slot_of(boundaries[-1]),
         )
     )
-    return place_in_periods(rows.tuples(), boundaries, lambda window: _times_in(session, measure, window))
+    return place_in_periods(rows, boundaries, lambda window: _times_in(session, measure, window))
 
 
 def place_in_periods(

@@ -74,7 +74,7 @@ def waiting_in_periods(session: Session, boundaries: Sequence[datetime], before:
         inside = TimeWindow(max(part.start, window.start), min(part.end, window.end))  # type: ignore[type-var]
         return list(session.execute(select(Chat.created).where(*_waiting_in(inside, before))).scalars())
 
-    return place_in_periods(rows.tuples(), boundaries, times_in)
+    return place_in_periods(rows, boundaries, times_in)
 
 
 def _waiting_in(window: TimeWindow, before: datetime) -> list[ColumnElement[bool]]:
