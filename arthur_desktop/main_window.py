@@ -22,6 +22,7 @@ from arthur_desktop.widgets.status_bar import AppStatusBar
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
 from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
+from services.formatting import agent_label
 from services.results import AgentPerformance, EndChatResult
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def show_agent_chats(self, agent: AgentPerformance) -> None:
         """Drill down: the chat list shows this agent's chats, in front, with the focus on it."""
-        self.chat_panel.show_agent(agent.user_id, agent.name)
+        self.chat_panel.show_agent(agent.user_id, agent_label(agent.name, agent.user_id))
         self.window_actions.bring_forward(self.chat_panel, self.chat_panel.table)
 
     @Slot()
@@ -228,6 +229,8 @@ class MainWindow(QMainWindow):
         where = result.path or (f"HTTP {result.http_status}" if result.http_status else "the client")
         if result.status == "delivered":
             self.status.say(f"Chat {result.chat_id} ended; transcript delivered to {where}.")
+        elif result.status == "needs-attention":
+            self.status.say(f"Chat {result.chat_id} ended; its transcript was refused and needs attention.")
         else:
             self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
         self.refresh()

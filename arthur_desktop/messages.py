@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from services.errors import ArthurError
+from services.locations import log_file_path
 
 log = logging.getLogger(__name__)
 
@@ -15,5 +16,5 @@ def error_message(error: object) -> str:
         return str(error)
     if isinstance(error, BaseException):
         log.error("Unexpected error", exc_info=error)
-        return f"Unexpected error ({type(error).__name__}): {error}. Details are in the log."
+        return f"Unexpected error ({type(error).__name__}): {error}. Details are in the log, {log_file_path()}."
     return str(error)

@@ -8,11 +8,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar, QMessageBox, QStyle, QTabWidget, QToolBar, QWidget
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QMenuBar,
+    QMessageBox,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
 
 from arthur_desktop.icons import icon
+from services.locations import log_file_path
 
 ABOUT = (
     "Arthur Desktop shows contact-centre managers how each agent performs, the chats and their "
@@ -52,15 +62,17 @@ class WindowActions(QObject):
         self.refresh.setToolTip("Reload every table (F5)")
         self.find = action("&Find chat", "Ctrl+F", "Search the chat list by customer or agent")
         self.show_agent_chats = action("Show the selected &agent's chats", None, "Also: double-click or Enter")
-        self.show_all_agents = action("Show &every agent's chats", None, "Remove the agent filter from the chat list")
+        self.show_all_agents = action("Show e&very agent's chats", None, "Remove the agent filter from the chat list")
         self.end_chat = action("&End chat…", "Ctrl+Shift+X", "End the selected chat and send its transcript")
         self.end_chat.setEnabled(False)
         retry_icon = icon("send", QStyle.StandardPixmap.SP_ArrowForward)
         self.retry = action(
             "&Retry deliveries", "Ctrl+Shift+R", "Send every pending or failed transcript again", retry_icon
         )
+        self.open_log_folder = action("Open &log folder", None, "Show the folder of Arthur Desktop's log file")
         self.about = action("&About Arthur Desktop", None, "What Arthur Desktop is for")
         self.quit.triggered.connect(window.close)
+        self.open_log_folder.triggered.connect(self.show_log_folder)
         self.about.triggered.connect(self.show_about)
 
     def connect_pages(self, tabs: QTabWidget, pages: Sequence[tuple[QAction, QWidget, QWidget]]) -> None:
@@ -73,11 +85,25 @@ class WindowActions(QObject):
         if self._tabs is not None and self._tabs.indexOf(page) >= 0:
             self._tabs.setCurrentWidget(page)
         focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if isinstance(focus, QLineEdit):  # focusing selects its text, but not when it already had the focus
+            focus.selectAll()
 
     @Slot(bool)
     def set_exporting(self, busy: bool) -> None:
         self.export_performance.setEnabled(not busy)
         self.export_chats.setEnabled(not busy)
+
+    @Slot()
+    def show_log_folder(self) -> None:
+        """The system's file manager on the log folder (made now if nothing was logged yet)."""
+        folder = log_file_path().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            QMessageBox.warning(self._window, "Open log folder", f"Cannot create {folder}: {exc.strerror}.")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            QMessageBox.information(self._window, "Open log folder", f"The log is in {folder}.")
 
     @Slot()
     def show_about(self) -> None:
@@ -97,7 +123,7 @@ class WindowActions(QObject):
         chat_menu.addSeparator()
         chat_menu.addActions([self.end_chat, self.retry])
         help_menu = menu_bar.addMenu("&Help")
-        help_menu.addAction(self.about)
+        help_menu.addActions([self.open_log_folder, self.about])
 
     def build_toolbar(self, window: QMainWindow) -> QToolBar:
         toolbar = window.addToolBar("Main")

@@ -52,6 +52,9 @@ class AbsolutelyClassAirlinesIntegration:
     def describe(self) -> str:
         return f"Absolutely Class Airlines folder · {self.output_folder}"
 
+    def redact(self, text: str) -> str:
+        return text  # a folder has no secrets
+
 
 def from_config(section: Mapping[str, object], environ: Mapping[str, str]) -> AbsolutelyClassAirlinesIntegration:
     """Validate the section and make sure the output folder exists and can be written to."""

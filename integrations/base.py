@@ -16,13 +16,25 @@ class DeliveryReceipt:
 
 
 class DeliveryFailed(Exception):
-    """A transcript did not reach the client; str(exc) is one sentence a manager can read."""
+    """A transcript did not reach the client; str(exc) is one sentence a manager can read.
 
-    def __init__(self, message: str, *, http_status: int | None = None, response: str | None = None) -> None:
+    needs_attention: the client refused it (a wrong token, URL or payload), so sending it again unchanged
+    cannot succeed; it waits for a person to fix the configuration and retry it, not for automatic retries.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int | None = None,
+        response: str | None = None,
+        needs_attention: bool = False,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.http_status = http_status
         self.response = response
+        self.needs_attention = needs_attention
 
 
 class IntegrationConfigError(Exception):
@@ -51,4 +63,8 @@ class TranscriptIntegration(Protocol):
 
     def describe(self) -> str:
         """One short line for a status bar, without secrets."""
+        ...
+
+    def redact(self, text: str) -> str:
+        """text with this client's secrets hidden, for an error the integration did not turn into a sentence."""
         ...

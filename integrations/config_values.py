@@ -13,6 +13,10 @@ logger = logging.getLogger(__name__)
 
 # The section may carry the key that chose the client; it is not a setting of the client itself.
 _ALWAYS_ALLOWED_KEYS = frozenset({"client"})
+# Upper bounds, so that a typo such as 1e300 is a config error, not a failure at every delivery (a socket
+# timeout must fit the C library's) or a wait of hours. Five minutes is also how long a delivery holds its claim.
+MAX_SECONDS = 300
+MAX_COUNT = 10
 
 
 def warn_about_unknown_keys(section: Mapping[str, object], known_keys: Collection[str], client: str) -> None:
@@ -63,29 +67,35 @@ def url_for_display(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def optional_positive_number(section: Mapping[str, object], key: str, default: float) -> float:
+def optional_positive_number(
+    section: Mapping[str, object], key: str, default: float, *, maximum: float = MAX_SECONDS
+) -> float:
     value = _optional_number(section, key, default)
-    if value <= 0:
-        raise IntegrationConfigError(key, f"must be a positive number of seconds, not {value}")
+    if not 0 < value <= maximum:
+        raise IntegrationConfigError(key, f"must be a number of seconds above 0 and at most {maximum}, not {value}")
     return value
 
 
-def optional_non_negative_number(section: Mapping[str, object], key: str, default: float) -> float:
+def optional_non_negative_number(
+    section: Mapping[str, object], key: str, default: float, *, maximum: float = MAX_SECONDS
+) -> float:
     value = _optional_number(section, key, default)
-    if value < 0:
-        raise IntegrationConfigError(key, f"must be zero or more, not {value}")
+    if not 0 <= value <= maximum:
+        raise IntegrationConfigError(key, f"must be a number of seconds from 0 to {maximum}, not {value}")
     return value
 
 
-def optional_non_negative_int(section: Mapping[str, object], key: str, default: int) -> int:
+def optional_non_negative_int(
+    section: Mapping[str, object], key: str, default: int, *, maximum: int = MAX_COUNT
+) -> int:
     value = section.get(key)
     if value is None:
         return default
     # bool is an int subclass; `retries = true` is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, int):
         raise IntegrationConfigError(key, f"must be a whole number, not {value!r}")
-    if value < 0:
-        raise IntegrationConfigError(key, f"must be zero or more, not {value}")
+    if not 0 <= value <= maximum:
+        raise IntegrationConfigError(key, f"must be a whole number from 0 to {maximum}, not {value}")
     return value
 
 

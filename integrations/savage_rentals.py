@@ -1,16 +1,29 @@
-"""Savage Rentals: each transcript is POSTed as JSON {"content": <text>} to the client's CRM API."""
+"""Savage Rentals: each transcript is POSTed as JSON {"content": <text>} to the client's CRM API.
+
+Time bounds: one attempt, from name lookup and connect to the answer's last byte, ends within timeout_seconds; a
+whole delivery, its retries and the waits between them included, ends within (retries + 1) x timeout_seconds.
+Connection failures and 408, 429 and 5xx answers are retried within that total, after backoff_seconds, twice
+that, and so on, or after the answer's Retry-After when it leaves time for another attempt. A refusal (other
+3xx and 4xx) is not retried: sending it again unchanged cannot succeed, so it needs a person's attention.
+"""
 
 from __future__ import annotations
 
+import base64
+import itertools
+import json
 import logging
+import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from http.client import HTTPException
+from urllib.parse import unquote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from requests.auth import AuthBase
-from urllib3.util import Retry
+from urllib3.exceptions import HTTPError
 
-from integrations.base import DeliveryReceipt, IntegrationConfigError
+from integrations import http_attempt
+from integrations.base import DeliveryFailed, DeliveryReceipt, IntegrationConfigError
 from integrations.config_values import (
     optional_non_negative_int,
     optional_non_negative_number,
@@ -20,36 +33,39 @@ from integrations.config_values import (
     url_for_display,
     warn_about_unknown_keys,
 )
-from integrations.savage_rentals_errors import API_NAME, failure_for_exception, failure_for_response, without_token
+from integrations.redaction import Redactor, hide_in_library_logs, secrets_of
+from integrations.savage_rentals_errors import (
+    API_NAME,
+    failure_for_answer,
+    failure_for_exception,
+    is_delivered,
+    retry_after_seconds,
+    with_retry_after_refused,
+)
 from integrations.transcript import Transcript, delivery_key
 
 logger = logging.getLogger(__name__)
 
 CLIENT = "savage_rentals"
-RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 DEFAULT_TIMEOUT_SECONDS = 10.0
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF_SECONDS = 0.5
+MAX_ANSWER_BYTES = 64 * 1024  # more than any receipt worth keeping; the rest of a longer answer is not read
 _KNOWN_KEYS = frozenset({"api_url", "token_env", "timeout_seconds", "retries", "backoff_seconds"})
+_ATTEMPT_ERRORS = (
+    http_attempt.AttemptTimedOut,
+    http_attempt.AnswerBroken,
+    http_attempt.CertificateBundleUnreadable,
+    requests.RequestException,
+    HTTPError,
+    HTTPException,
+    OSError,
+)
 
 
 def idempotency_key(transcript: Transcript) -> str:
     """The same key for every delivery of one chat, so the API can drop a retried duplicate."""
     return delivery_key(transcript)
-
-
-class _BearerAuth(AuthBase):
-    """Adds the token on the way out; passing auth also stops requests using .netrc credentials instead."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(<hidden>)"
 
 
 class SavageRentalsIntegration:
@@ -70,8 +86,10 @@ class SavageRentalsIntegration:
         self.timeout_seconds = timeout_seconds
         self.retries = retries
         self.backoff_seconds = backoff_seconds
-        self._auth = None if token is None else _BearerAuth(token)
         self._token = token
+        # The one place every text this client produces (messages, stored answers, log records) passes through.
+        self._redact = Redactor(secrets_of(api_url, token))
+        hide_in_library_logs(self._redact)
 
     def __repr__(self) -> str:
         token = "<hidden>" if self._token is not None else None
@@ -81,58 +99,77 @@ class SavageRentalsIntegration:
             f"backoff_seconds={self.backoff_seconds})"
         )
 
+    @property
+    def total_seconds(self) -> float:
+        """The longest a delivery may take, every attempt and wait included."""
+        return (self.retries + 1) * self.timeout_seconds
+
     def render(self, transcript: Transcript) -> str:
         return transcript.text
 
     def deliver(self, transcript: Transcript) -> DeliveryReceipt:
         url = url_for_display(self.api_url)
         try:
-            with self._new_session() as session:
-                response = session.post(
-                    self.api_url,
-                    json={"content": self.render(transcript)},
-                    headers={"Idempotency-Key": idempotency_key(transcript)},
-                    auth=self._auth,
-                    timeout=(self.timeout_seconds, self.timeout_seconds),
-                    allow_redirects=False,  # a redirected POST would arrive as a GET without the transcript
-                )
-        except requests.RequestException as exc:
-            failure = failure_for_exception(exc, url, self.timeout_seconds)
+            status, response = self._send(transcript)
+        except DeliveryFailed as failure:
             logger.warning("Delivering chat %s to %s failed: %s", transcript.chat_id, url, failure)
-            raise failure from exc
-        if not 200 <= response.status_code < 300:
-            failure = failure_for_response(response, self._attempts_for(response.status_code), self._token)
-            logger.warning("Delivering chat %s to %s failed: %s", transcript.chat_id, url, failure)
-            raise failure
-        logger.info("Delivered chat %s to %s: HTTP %s", transcript.chat_id, url, response.status_code)
-        # Stored and shown to managers: an API that echoes the token must not put it there either.
-        return DeliveryReceipt(http_status=response.status_code, response=without_token(response.text, self._token))
+            raise
+        logger.info("Delivered chat %s to %s: HTTP %s", transcript.chat_id, url, status)
+        return DeliveryReceipt(http_status=status, response=response)
 
     def describe(self) -> str:
         return f"{API_NAME} · {url_for_display(self.api_url)}"
 
-    def _attempts_for(self, status: int) -> int:
-        return self.retries + 1 if status in RETRIED_STATUSES else 1
+    def redact(self, text: str) -> str:
+        return self._redact(text)
 
-    def _new_session(self) -> requests.Session:
-        # A session per delivery: deliveries may run on several worker threads; Session is not thread-safe.
-        retry = Retry(
-            total=self.retries,
-            connect=self.retries,
-            read=False,  # a read timeout is not retried: the user would wait (retries + 1) x timeout_seconds
-            status=self.retries,
-            other=0,
-            status_forcelist=RETRIED_STATUSES,
-            allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"},  # safe thanks to the Idempotency-Key
-            backoff_factor=self.backoff_seconds,
-            raise_on_status=False,
-            respect_retry_after_header=False,  # keeps the wait bounded whatever the server asks for
-        )
-        session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        return session
+    def _send(self, transcript: Transcript) -> tuple[int, str]:
+        """(status, redacted answer) of the first 2xx answer; raises DeliveryFailed with the last failure."""
+        body = json.dumps({"content": self.render(transcript)}).encode()
+        headers = self._headers(transcript)
+        deadline = time.monotonic() + self.total_seconds
+        for attempt in itertools.count(1):
+            limit = min(self.timeout_seconds, deadline - time.monotonic())
+            retry_after = None
+            try:
+                answer = http_attempt.post(self.api_url, body, headers, limit, max_body=MAX_ANSWER_BYTES)
+            except _ATTEMPT_ERRORS as exc:
+                failure = failure_for_exception(exc, url_for_display(self.api_url), round(limit, 1), self._redact)
+            else:
+                text = self._answer_text(answer)
+                if is_delivered(answer.status):
+                    return answer.status, text
+                failure = failure_for_answer(answer, text, attempt, self.api_url, self._redact)
+                retry_after = retry_after_seconds(answer.headers.get("Retry-After"), datetime.now(UTC))
+            if not failure.retry_now or attempt > self.retries:
+                raise failure.failed
+            wait = retry_after if retry_after is not None else self.backoff_seconds * 2 ** (attempt - 1)
+            # The next attempt must still get a useful share of the total, not a fraction of a second.
+            if wait + min(self.timeout_seconds / 2, 1.0) > deadline - time.monotonic():
+                raise (failure if retry_after is None else with_retry_after_refused(failure, retry_after)).failed
+            time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _headers(self, transcript: Transcript) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": "arthur-desktop",
+            "Idempotency-Key": idempotency_key(transcript),
+        }
+        parts = urlsplit(self.api_url)
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token}"
+        elif parts.username is not None:  # user info in api_url: HTTP Basic, as browsers and curl do
+            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+        return headers
+
+    def _answer_text(self, answer: http_attempt.HttpAnswer) -> str:
+        text = answer.body.decode("utf-8", errors="replace")
+        if not answer.complete:  # a secret cut in two at the end would not be recognised: drop that tail
+            text = text[: max(0, len(text) - self._redact.longest_form)] + "…"
+        return self._redact(text)
 
 
 def from_config(section: Mapping[str, object], environ: Mapping[str, str]) -> SavageRentalsIntegration:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, String, case, func, literal, select, tuple_, type_coerce
 
 from services.errors import UnknownChat
 from services.models import Chat, Message, User
@@ -30,26 +30,54 @@ def list_chats(
     after: ChatCursor | None = None,
 ) -> ChatPage:
     """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after). The waiting chats
-    are the queue: longest waiting (oldest) first."""
+    are the queue: longest waiting (oldest) first.
+
+    Chats another program stored without a created time come after all others, newest id first. They are
+    read by a second query only when a page is not full and such chats exist, so that both queries walk
+    the index on (created, chat_id) in order on every engine.
+    """
     if limit < 1:
         raise ValueError("limit must be at least 1")
     chat_filter = chat_filter or ChatFilter()
     with uow:
         dialect = uow.session.get_bind().dialect.name
-        query = _summary_query().where(*_filter_conditions(chat_filter, dialect))
-        position, cursor = tuple_(Chat.created, Chat.chat_id), None
-        if after is not None:
-            cursor = tuple_(after.created, after.chat_id)
-        if chat_filter.status is ChatStatus.WAITING:
-            query = query.where(position > cursor) if cursor is not None else query
-            query = query.order_by(Chat.created, Chat.chat_id).limit(limit + 1)
-        else:
-            query = query.where(position < cursor) if cursor is not None else query
-            query = query.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1)
-        rows = uow.session.execute(query).all()
+        conditions = _filter_conditions(chat_filter, dialect)
+        oldest_first = chat_filter.status is ChatStatus.WAITING  # the queue: longest waiting first
+        rows: list[Row[Any]] = []
+        if after is None or after.created is not None:
+            dated = _summary_query().where(Chat.created.is_not(None), *conditions)
+            if after is not None:
+                dated = dated.where(_beyond(after, dialect, oldest_first=oldest_first))
+            order = (Chat.created, Chat.chat_id) if oldest_first else (Chat.created.desc(), Chat.chat_id.desc())
+            rows += uow.session.execute(dated.order_by(*order).limit(limit + 1))
+        if len(rows) <= limit and _any_undated(uow):
+            undated = _summary_query().where(Chat.created.is_(None), *conditions)
+            if after is not None and after.created is None:
+                undated = undated.where(Chat.chat_id < after.chat_id)
+            undated = undated.order_by(Chat.chat_id.desc()).limit(limit + 1 - len(rows))
+            rows += uow.session.execute(undated)
     chats = tuple(_summary(row) for row in rows[:limit])
-    next_cursor = ChatCursor(chats[-1].created, chats[-1].chat_id) if len(rows) > limit else None
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = None if last is None else ChatCursor(last.created, last.chat_id, _stored_text(last.stored_created))
     return ChatPage(chats=chats, next_cursor=next_cursor)
+
+
+def _beyond(cursor: ChatCursor, dialect: str, *, oldest_first: bool) -> ColumnElement[bool]:
+    """Past the cursor in the list's order: older chats, or, in the queue, newer ones."""
+    here, there = tuple_(Chat.created, Chat.chat_id), tuple_(cursor.created, cursor.chat_id)
+    if dialect == "sqlite" and cursor.stored_created is not None:
+        stored = type_coerce(Chat.created, String)  # the same column and index, compared as the text it is
+        here, there = tuple_(stored, Chat.chat_id), tuple_(literal(cursor.stored_created, String), cursor.chat_id)
+    return here > there if oldest_first else here < there
+
+
+def _stored_text(value: object) -> str | None:
+    return value if isinstance(value, str) else None  # PostgreSQL hands back a datetime: nothing to keep
+
+
+def _any_undated(uow: UnitOfWork) -> bool:
+    """One index probe: whether any chat lacks a created time (only other programs write such rows)."""
+    return uow.session.scalar(select(Chat.chat_id).where(Chat.created.is_(None)).limit(1)) is not None
 
 
 def get_chat(uow: UnitOfWork, chat_id: int) -> ChatSummary:
@@ -61,7 +89,7 @@ def get_chat(uow: UnitOfWork, chat_id: int) -> ChatSummary:
 
 
 def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
-    """The chat's messages by sent_at, ties by message_id."""
+    """The chat's messages by sent_at (none last), ties by message_id."""
     with uow:
         if uow.session.get(Chat, chat_id) is None:
             raise UnknownChat(chat_id)
@@ -70,8 +98,15 @@ def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
 
 
 def messages_in_order(chat_id: int) -> Select[Message]:
-    """A chat's messages by sent_at, ties by message_id: the order of the transcript."""
-    return select(Message).where(Message.chat_id == chat_id).order_by(Message.sent_at, Message.message_id)
+    """A chat's messages by sent_at, ties by message_id: the order of the transcript.
+
+    Messages another program stored without sent_at come last, on every engine.
+    """
+    return (
+        select(Message)
+        .where(Message.chat_id == chat_id)
+        .order_by(Message.sent_at.asc().nulls_last(), Message.message_id)
+    )
 
 
 def _status_expression() -> ColumnElement[str]:
@@ -91,6 +126,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
         User.name.label("agent_name"),
         _status_expression().label("status"),
         Chat.created,
+        type_coerce(Chat.created, String).label("stored_created"),
         Chat.handle_start,
         Chat.handle_end,
         Chat.handling_seconds,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -20,6 +21,7 @@ from sqlalchemy.pool import StaticPool
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
 from services.locations import DATABASE_URL_ENV, default_database_path
 from services.schema_upgrade import upgrade_schema
+from services.search_index import casefold
 from services.seed import seed_if_empty
 from services.unit_of_work import UnitOfWork
 
@@ -27,11 +29,20 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
+MAX_PORT = 65_535
+_PASSWORD = re.compile(r"(://[^/@:]*:)[^/]*@")
+_URL_FORMS = "use sqlite:///path.db, sqlite:// (in memory) or postgresql+psycopg://user@host:port/db."
 
 
 def resolve_database_url(cli_value: str | None, environ: Mapping[str, str]) -> str:
-    """The --database-url option wins, then ARTHUR_DATABASE_URL, then the file in the user's data folder."""
-    if cli_value:
+    """The --database-url option wins, then ARTHUR_DATABASE_URL, then the file in the user's data folder.
+
+    An empty option is a mistake (a variable that expanded to nothing), not a wish for the default; an
+    empty ARTHUR_DATABASE_URL counts as unset, as is usual for environment variables.
+    """
+    if cli_value is not None:
+        if not cli_value.strip():
+            raise InvalidDatabaseUrl(f"--database-url is empty; {_URL_FORMS}")
         return cli_value
     if environ.get(DATABASE_URL_ENV):
         return environ[DATABASE_URL_ENV]
@@ -58,20 +69,40 @@ class Database:
 
 
 def parse_database_url(url: str) -> URL:
+    """The URL, checked without connecting: every malformed part is an InvalidDatabaseUrl (a usage error)."""
+    if not url.strip():
+        raise InvalidDatabaseUrl(f"The database URL is empty; {_URL_FORMS}")
+    if any(not character.isprintable() for character in url):
+        raise InvalidDatabaseUrl(f"The database URL holds a control character; {_URL_FORMS}")
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise InvalidDatabaseUrl(
-            f"'{url}' is not a database URL; use sqlite:///path.db, sqlite:// or "
-            "postgresql+psycopg://user@host:port/db."
-        ) from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        raise InvalidDatabaseUrl(f"'{without_password(url)}' is not a database URL; {_URL_FORMS}") from exc
     backend = parsed.get_backend_name()
     if backend == "postgresql":
+        _check_server_address(url, parsed)
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
+        if parsed.host or parsed.port is not None:
+            raise InvalidDatabaseUrl(
+                f"'{without_password(url)}': a SQLite URL names no host; use sqlite:////absolute/path.db."
+            )
         # SQLite would open a folder literally named "~".
         return parsed.set(database=str(Path(parsed.database).expanduser())) if parsed.database else parsed
     raise InvalidDatabaseUrl(f"Database '{backend}' is not supported; use SQLite or PostgreSQL.")
+
+
+def without_password(url: str) -> str:
+    """The URL as typed, for messages, with any password replaced by ***: also one that does not parse."""
+    return _PASSWORD.sub(r"\1***@", url)
+
+
+def _check_server_address(url: str, parsed: URL) -> None:
+    if parsed.port is not None and not 1 <= parsed.port <= MAX_PORT:
+        raise InvalidDatabaseUrl(f"'{without_password(url)}': the port must be a number from 1 to {MAX_PORT}.")
+    host = parsed.host or ""
+    if any(character.isspace() for character in host):
+        raise InvalidDatabaseUrl(f"'{without_password(url)}': the host name holds a space.")
 
 
 def open_database(url: str, *, create_and_seed: bool = True) -> Database:
@@ -80,9 +111,9 @@ def open_database(url: str, *, create_and_seed: bool = True) -> Database:
     try:
         engine = _create_engine(parsed)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise InvalidDatabaseUrl(f"'{url}' cannot be opened: {exc}") from exc
+        raise InvalidDatabaseUrl(f"'{without_password(url)}' cannot be opened: {_first_line(exc)}") from exc
     except OSError as exc:
-        raise DatabaseUnavailable(f"Cannot create the folder for {url}: {exc.strerror}.") from exc
+        raise DatabaseUnavailable(f"Cannot create the folder for {without_password(url)}: {exc.strerror}.") from exc
     database = Database(
         engine=engine,
         session_factory=sessionmaker(engine, expire_on_commit=False),
@@ -133,6 +164,7 @@ def _configure_sqlite_connection(*, wal: bool) -> Any:
         # INSERT OR REPLACE then fires the delete triggers for the row it replaces (the day totals need it).
         cursor.execute("PRAGMA recursive_triggers = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        dbapi_connection.create_function("casefold", 1, casefold, deterministic=True)  # for the chat search
         if wal:
             _switch_to_wal(cursor)
         cursor.close()

@@ -3,11 +3,15 @@
 Each delivery is claimed before it runs (services.delivery_claims), so that two desktops retrying at once
 do not both deliver it; a claim left by a process of this desktop that has ended is taken over at once.
 A delivery whose transcript cannot be loaded fails on its own, and the queue goes on.
+
+A delivery the client refused (a wrong token or URL) needs attention: it is not retried automatically,
+only by retry_delivery, at a person's request once the configuration is fixed.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,7 +21,7 @@ from sqlalchemy import Row, func, select, update
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
 from services.change_feed import notify_change
 from services.clock import utc_now
-from services.delivery_claims import TranscriptUnreadable, claim, load, release_interrupted
+from services.delivery_claims import TranscriptUnreadable, claim, delivering_here, load, release_interrupted
 from services.errors import ArthurError
 from services.models import Chat, Delivery
 from services.process_claims import ClaimHolder, this_process
@@ -50,15 +54,20 @@ def deliver(
     *,
     clock: Callable[[], datetime] = utc_now,
     holder: ClaimHolder | None = None,
+    claimed_chat_id: int | None = None,
 ) -> DeliveryRecord:
     """Deliver one outbox entry unless it is delivered already or another live process holds it.
 
-    Interrupted (KeyboardInterrupt, or a signal the edge turns into one), it releases its claim and raises
-    DeliveryInterrupted.
+    claimed_chat_id: the holder claimed the delivery already, for this chat (End chat claims it in the
+    transaction that ends the chat). Interrupted (KeyboardInterrupt, or a signal the edge turns into one), it
+    releases its claim and raises DeliveryInterrupted.
     """
     holder = holder or this_process()
     try:
-        return _deliver(delivery_id, uow, integration, clock, holder)
+        with delivering_here(delivery_id) as free:
+            if not free:  # another thread of this process is delivering it
+                return _record(uow, delivery_id)
+            return _deliver(delivery_id, uow, integration, clock, holder, claimed_chat_id)
     except KeyboardInterrupt as exc:
         raise DeliveryInterrupted(delivery_id, delivered=_put_back(delivery_id, uow, holder, clock())) from exc
 
@@ -69,8 +78,9 @@ def _deliver(
     integration: TranscriptIntegration,
     clock: Callable[[], datetime],
     holder: ClaimHolder,
+    claimed_chat_id: int | None,
 ) -> DeliveryRecord:
-    chat_id = claim(delivery_id, uow, integration.client, clock(), holder)
+    chat_id = claimed_chat_id or claim(delivery_id, uow, integration.client, clock(), holder)
     if chat_id is None:
         return _record(uow, delivery_id)
     try:
@@ -80,10 +90,15 @@ def _deliver(
     try:
         receipt = integration.deliver(transcript)
     except DeliveryFailed as exc:
-        return _record_failure(delivery_id, uow, str(exc), exc.http_status, exc.response, clock())
+        return _record_failure(
+            delivery_id, uow, str(exc), exc.http_status, exc.response, clock(), refused=exc.needs_attention
+        )
     except Exception as exc:  # an integration's bug must not lose the transcript or crash the app
-        log.exception("Delivery %s failed unexpectedly", delivery_id)
-        return _record_failure(delivery_id, uow, f"Unexpected error: {exc}", None, None, clock())
+        # Its message and traceback may quote a secret (a URL with its query, a header): hidden like the rest.
+        details = integration.redact("".join(traceback.format_exception(exc)))
+        log.error("Delivery %s failed unexpectedly:\n%s", delivery_id, details.rstrip())
+        message = integration.redact(f"Unexpected error: {exc}")
+        return _record_failure(delivery_id, uow, message, None, None, clock())
     return _record_success(delivery_id, uow, receipt, clock())
 
 
@@ -98,9 +113,22 @@ def _put_back(delivery_id: int, uow: UnitOfWork, holder: ClaimHolder, now: datet
 
 
 def retry_delivery(delivery_id: int, uow: UnitOfWork, integration: TranscriptIntegration) -> DeliveryRecord:
+    """Deliver one entry now, at a person's request: also one the client refused, once its cause is fixed."""
     with uow:
         if uow.session.get(Delivery, delivery_id) is None:
             raise UnknownDelivery(delivery_id)
+        # Back among the failed ones, which deliver() may claim; a refusal again puts it back.
+        uow.session.execute(
+            update(Delivery)
+            .where(
+                Delivery.delivery_id == delivery_id,
+                Delivery.client == integration.client,
+                Delivery.status == DeliveryStatus.NEEDS_ATTENTION.value,
+            )
+            .values(status=DeliveryStatus.FAILED.value)
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
     return deliver(delivery_id, uow, integration)
 
 
@@ -175,12 +203,15 @@ def _record_failure(
     http_status: int | None,
     response: str | None,
     now: datetime,
+    *,
+    refused: bool = False,
 ) -> DeliveryRecord:
-    log.warning("Delivery %s failed: %s", delivery_id, error)
+    log.warning("Delivery %s %s: %s", delivery_id, "was refused" if refused else "failed", error)
+    status = DeliveryStatus.NEEDS_ATTENTION if refused else DeliveryStatus.FAILED
     return _finish(
         delivery_id,
         uow,
-        status=DeliveryStatus.FAILED.value,
+        status=status.value,
         updated=now,
         claimed_at=None,
         claimed_by=None,
@@ -212,9 +243,8 @@ def _record(uow: UnitOfWork, delivery_id: int) -> DeliveryRecord:
 
 
 def _record_query() -> Any:
-    # An outer join: a delivery whose chat another program deleted is still listed, and fails on its own.
-    customer_name = func.coalesce(Chat.customer_name, "").label("customer_name")
-    return select(Delivery, customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
+    # An outer join: a delivery whose chat another program deleted is still listed (no customer), and fails on its own.
+    return select(Delivery, Chat.customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
 
 
 def _to_record(row: Row[Any]) -> DeliveryRecord:

@@ -2,12 +2,17 @@
 
 A delivery is claimed with a conditional UPDATE, so two desktops retrying at once do not both deliver it.
 The claim names its holder (services.process_claims): a claim whose holder was a process of this desktop
-that has ended is taken over at once; any other only once it is older than CLAIM_LEASE.
+that has ended is taken over at once; any other only once it is older than CLAIM_LEASE. A process may retake
+its own claim (left by a delivery of its own that failed before recording the outcome) while none of its threads
+is delivering that entry: `delivering_here` marks the entries in flight in this process.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +33,25 @@ log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
 INTERRUPTED = "Interrupted before the delivery finished (the program was stopped); it waits for a retry."
+
+
+_in_flight_here: set[int] = set()
+_in_flight_lock = threading.Lock()
+
+
+@contextmanager
+def delivering_here(delivery_id: int) -> Iterator[bool]:
+    """True, and the entry marked as in flight in this process until the block ends; False if a thread of this
+    process is delivering it already."""
+    with _in_flight_lock:
+        free = delivery_id not in _in_flight_here
+        _in_flight_here.add(delivery_id)
+    try:
+        yield free
+    finally:
+        if free:
+            with _in_flight_lock:
+                _in_flight_here.discard(delivery_id)
 
 
 class TranscriptUnreadable(Exception):
@@ -52,7 +76,8 @@ def claim(delivery_id: int, uow: UnitOfWork, client: str, now: datetime, holder:
                     Delivery.delivery_id == delivery_id, Delivery.status == DeliveryStatus.DELIVERING.value
                 )
             )
-            if held_by is not None and holder.holder_is_gone(held_by):
+            # Ours (the caller marked it delivering_here, so no thread of ours is in it), or a dead process's.
+            if held_by is not None and (held_by == claim_id or holder.holder_is_gone(held_by)):
                 orphaned = and_(Delivery.status == DeliveryStatus.DELIVERING.value, Delivery.claimed_by == held_by)
                 claimed = _claim_where(session, delivery_id, client, claim_id, now, orphaned)
         if not claimed:

@@ -27,7 +27,7 @@ FIGURES = ("minimum", "lower_quartile", "median", "upper_quartile", "p90", "maxi
 @dataclass(frozen=True)
 class AgentDistribution:
     user_id: int
-    name: str
+    name: str | None
     chats_handled: int
     minimum_seconds: float | None
     lower_quartile_seconds: float | None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class ArthurError(Exception):
     """Base of every error the edges show to a person as one clear line."""
@@ -44,4 +46,41 @@ class ConfigError(ArthurError):
 
 
 class InvalidTimeWindow(ArthurError):
+    pass
+
+
+class ChatNotEnded(ArthurError):
+    """A queued delivery's chat is in progress again: another program set its handle_end back to NULL."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(
+            f"Chat {chat_id} is in progress again (another program reopened it); "
+            "its transcript is delivered when the chat is ended again."
+        )
+        self.chat_id = chat_id
+
+
+class ChatStartsLater(ArthurError):
+    """Ending now would put the chat's end before its start (its handle_start is in the future)."""
+
+    def __init__(self, chat_id: int, handle_start: datetime, now: datetime) -> None:
+        super().__init__(
+            f"Chat {chat_id} was picked up at {handle_start:%Y-%m-%d %H:%M:%S} UTC, later than now "
+            f"({now:%Y-%m-%d %H:%M:%S} UTC); a chat cannot end before it starts. "
+            "Check the clock of the system that records the chats."
+        )
+        self.chat_id = chat_id
+
+
+class DeliveryInFlight(ArthurError):
+    """A reopened chat was ended again while its earlier transcript is still being delivered."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(
+            f"Chat {chat_id}'s earlier transcript is being delivered right now; end the chat again in a moment."
+        )
+        self.chat_id = chat_id
+
+
+class InvalidSearchText(ArthurError):
     pass

@@ -1,25 +1,24 @@
 """CSV exports of the window's tables: the columns the window shows, with numbers as numbers.
 
 Counts and ids are integers, durations are seconds (the header says "(s)"), timestamps are ISO 8601 in the
-computer's time zone with their UTC offset, and a missing value is an empty field. Each export streams into a
-hidden file beside the target and renames it at the end, so a failed export never leaves a half-written file
-under the chosen name.
+computer's time zone with their UTC offset, and a missing value is an empty field; the file is RFC 4180 and
+formula-safe (services.csv_format). Each export streams into a hidden file beside the target and renames it at the
+end, so a failed export never leaves a half-written file under the chosen name.
 """
 
 from __future__ import annotations
 
-import csv
 import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from services.chats import list_chats
+from services.csv_format import CsvRowWriter, csv_writer
 from services.errors import ArthurError
-from services.formatting import spreadsheet_safe
 from services.local_time import display_zone, iso_local
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatSummary, TimeWindow
@@ -35,10 +34,6 @@ _DECIMALS = 3
 
 class ExportFailed(ArthurError):
     pass
-
-
-class _RowWriter(Protocol):
-    def writerow(self, row: list[Any], /) -> Any: ...
 
 
 def export_performance_csv(uow: UnitOfWork, window: TimeWindow | None, path: Path) -> int:
@@ -74,7 +69,7 @@ def export_chats_csv(
 
 def performance_row(row: AgentPerformance) -> list[Any]:
     return [
-        spreadsheet_safe(row.name),
+        row.name,
         row.chats_handled,
         row.chats_in_progress,
         seconds_value(row.average_handling_seconds),
@@ -85,8 +80,8 @@ def performance_row(row: AgentPerformance) -> list[Any]:
 def chat_row(chat: ChatSummary) -> list[Any]:
     return [
         chat.chat_id,
-        spreadsheet_safe(chat.customer_name),
-        spreadsheet_safe(chat.agent_name or ""),
+        chat.customer_name,
+        chat.agent_name,
         chat.status.label,
         iso_timestamp(chat.created),
         seconds_value(chat.handling_seconds),
@@ -101,13 +96,14 @@ def seconds_value(seconds: float | None) -> int | float | str:
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def iso_timestamp(value: datetime) -> str:
-    """The database keeps naive UTC times; the file gives them in local time with the offset, unambiguous."""
-    return iso_local(value, display_zone())
+def iso_timestamp(value: datetime | None) -> str:
+    """The database keeps naive UTC times; the file gives them in local time with the offset, unambiguous. No time
+    (written by another program): empty."""
+    return "" if value is None else iso_local(value, display_zone())
 
 
 @contextmanager
-def _atomic_csv(path: Path) -> Iterator[_RowWriter]:
+def _atomic_csv(path: Path) -> Iterator[CsvRowWriter]:
     # Created beside the target (same file system, so the rename is atomic) with the user's umask.
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
@@ -116,7 +112,7 @@ def _atomic_csv(path: Path) -> Iterator[_RowWriter]:
         raise ExportFailed(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     try:
         with file:
-            yield csv.writer(file)
+            yield csv_writer(file)
         partial.replace(path)
     except BaseException as exc:
         partial.unlink(missing_ok=True)

@@ -10,9 +10,14 @@ NO_VALUE = "—"
 
 
 def format_duration(seconds: float | None) -> str:
-    """300 -> '5m 00s', 3725 -> '1h 02m 05s', 90061 -> '1d 01h 01m'; None -> '—' (no value, not zero)."""
+    """300 -> '5m 00s', 3725 -> '1h 02m 05s', 90061 -> '1d 01h 01m'; None -> '—' (no value, not zero).
+
+    A negative duration (a chat whose recorded end is before its start) keeps its sign: '-5m 00s'.
+    """
     if seconds is None:
         return NO_VALUE
+    if round(seconds) < 0:
+        return f"-{format_duration(-seconds)}"
     whole = round(seconds)
     days, rest = divmod(whole, 86_400)
     hours, rest = divmod(rest, 3_600)
@@ -41,9 +46,11 @@ def delivery_outcome(record: DeliveryRecord) -> str:
     return NO_VALUE
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def name_or_no_value(name: str | None) -> str:
+    """A name, or "—" where another program left it NULL."""
+    return NO_VALUE if name is None else name
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A customer named "=HYPERLINK(…)" must stay text when a manager opens the CSV in a spreadsheet."""
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+def agent_label(name: str | None, user_id: int) -> str:
+    """An agent's name, or a label that still tells agents without a name apart (chart boxes, filter chip)."""
+    return f"Agent {user_id} (no name)" if name is None else name

@@ -60,7 +60,10 @@ class WindowParts:
 
 
 def split_window(window: TimeWindow) -> WindowParts:
-    first_day = None if window.start is None else _day_on_or_after(window.start)
+    try:
+        first_day = None if window.start is None else _day_on_or_after(window.start)
+    except OverflowError:  # a start after 9999-12-31 00:00: no whole day follows it, all is one edge
+        return WindowParts(None, None, True, (window,))
     end_day = None if window.end is None else window.end.date()
     if first_day is not None and end_day is not None and first_day >= end_day:
         return WindowParts(None, None, True, (window,))

@@ -76,8 +76,16 @@ def local_midnight(day: date, zone: tzinfo) -> datetime:
 
 
 def local_days(first_day: date, last_day: date, zone: tzinfo) -> TimeWindow:
-    """[first_day 00:00, the day after last_day 00:00) in zone, as a window of naive UTC."""
-    return TimeWindow(local_midnight(first_day, zone), local_midnight(last_day + timedelta(days=1), zone))
+    """[first_day 00:00, the day after last_day 00:00) in zone, as a window of naive UTC. A side beyond what a
+    datetime can hold (the day after 9999-12-31; the first day's midnight east of UTC) is left open."""
+    return TimeWindow(_midnight_or_open(first_day, zone), _midnight_or_open(last_day, zone, days_after=1))
+
+
+def _midnight_or_open(day: date, zone: tzinfo, *, days_after: int = 0) -> datetime | None:
+    try:
+        return local_midnight(day + timedelta(days=days_after), zone)
+    except OverflowError:
+        return None
 
 
 def local_today(zone: tzinfo, now: datetime | None = None) -> date:

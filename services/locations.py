@@ -22,3 +22,8 @@ def default_database_path() -> Path:
 
 def default_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def log_file_path() -> Path:
+    """The rotating log of the window and the CLI (created at its first record, not before)."""
+    return platformdirs.user_log_path(APP_NAME) / f"{APP_NAME}.log"

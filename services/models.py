@@ -1,4 +1,8 @@
-"""SQLAlchemy 2 typed tables for Arthur's users, chats and messages (naive UTC timestamps)."""
+"""SQLAlchemy 2 typed tables for Arthur's users, chats and messages (naive UTC timestamps).
+
+Columns typed "X | None" with nullable=False: Arthur Desktop creates them NOT NULL, but the brief's three
+tables may be made by other programs without that constraint, so every reader takes NULL (shown as "—").
+"""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ class User(Base):
     __tablename__ = "users"
 
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=False)
 
 
 class Chat(Base):
@@ -89,8 +93,8 @@ class Chat(Base):
     )
 
     chat_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created: Mapped[datetime] = mapped_column(DateTime)
-    customer_name: Mapped[str] = mapped_column(String(200))
+    created: Mapped[datetime | None] = mapped_column(DateTime, nullable=False)
+    customer_name: Mapped[str | None] = mapped_column(String(200), nullable=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     handle_start: Mapped[datetime | None] = mapped_column(DateTime)
     handle_end: Mapped[datetime | None] = mapped_column(DateTime)
@@ -189,10 +193,10 @@ class Message(Base):
 
     message_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.chat_id"))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text, nullable=False)
     # NULL means the customer wrote the message.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
-    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=False)
 
 
 class Delivery(Base):

@@ -72,7 +72,8 @@ def waiting_in_periods(session: Session, boundaries: Sequence[datetime], before:
 
     def times_in(part: TimeWindow) -> list[datetime]:
         inside = TimeWindow(max(part.start, window.start), min(part.end, window.end))  # type: ignore[type-var]
-        return list(session.execute(select(Chat.created).where(*_waiting_in(inside, before))).scalars())
+        created = session.execute(select(Chat.created).where(*_waiting_in(inside, before))).scalars()
+        return [moment for moment in created if moment is not None]  # the window leaves none out; for the type
 
     return place_in_periods(rows, boundaries, times_in)
 

@@ -1,4 +1,8 @@
-"""Frozen results that services hand to the edges; ORM objects never leave services."""
+"""Frozen results that services hand to the edges; ORM objects never leave services.
+
+Names and times that other programs may leave NULL in the brief's tables (users.name, chats.customer_name,
+chats.created, messages.text, messages.sent_at) are None here; the edges show them as "—" or an empty field.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ class ChatStatus(StrEnum):
 @dataclass(frozen=True)
 class UserInfo:
     user_id: int
-    name: str
+    name: str | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class AgentPerformance:
     response count the chats created in it. None: no chat to measure (not zero, which would read as instant)."""
 
     user_id: int
-    name: str
+    name: str | None
     chats_handled: int
     chats_in_progress: int
     average_handling_seconds: float | None
@@ -51,11 +55,11 @@ class AgentPerformance:
 @dataclass(frozen=True)
 class ChatSummary:
     chat_id: int
-    customer_name: str
+    customer_name: str | None
     user_id: int | None
     agent_name: str | None
     status: ChatStatus
-    created: datetime
+    created: datetime | None
     handle_start: datetime | None
     handle_end: datetime | None
     handling_seconds: float | None
@@ -71,10 +75,16 @@ class ChatFilter:
 
 @dataclass(frozen=True)
 class ChatCursor:
-    """Keyset position: the (created, chat_id) of the last row of a page; the list runs newest first."""
+    """Keyset position: the (created, chat_id) of the last row of a page; the list runs newest first.
 
-    created: datetime
+    Chats without a created time come after every dated one, by chat_id (created None: among those).
+    On SQLite, stored_created is created exactly as stored: other programs may store shorter forms than
+    '2024-01-01 11:00:00.000000', which compare with it as text, so the next page starts from the row itself.
+    """
+
+    created: datetime | None
     chat_id: int
+    stored_created: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,8 @@ class ChatMessage:
     message_id: int
     chat_id: int
     user_id: int | None
-    text: str
-    sent_at: datetime
+    text: str | None
+    sent_at: datetime | None
 
     @property
     def from_agent(self) -> bool:
@@ -100,7 +110,8 @@ class DeliveryStatus(StrEnum):
     PENDING = "pending"
     DELIVERING = "delivering"
     DELIVERED = "delivered"
-    FAILED = "failed"
+    FAILED = "failed"  # retried automatically (at start-up, by "Retry all" and `deliveries --retry`)
+    NEEDS_ATTENTION = "needs-attention"  # the client refused it: retried only by hand, once the cause is fixed
 
 
 @dataclass(frozen=True)
@@ -109,7 +120,7 @@ class DeliveryRecord:
 
     delivery_id: int
     chat_id: int
-    customer_name: str
+    customer_name: str | None
     client: str
     status: DeliveryStatus
     attempts: int
@@ -126,7 +137,9 @@ class EndChatResult:
     chat_id: int
     delivery_id: int
     client: str
-    status: str  # "delivered", or "queued" when the delivery failed and waits for a retry
+    # "delivered"; "queued" when the delivery failed and waits for a retry; "needs-attention" when the client
+    # refused it, so that it waits for a person to fix the configuration and retry it.
+    status: str
     ended_at: datetime
     path: str | None
     http_status: int | None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import ColumnElement, Connection, column, literal, or_, select, table, text, union
+from sqlalchemy import ColumnElement, Connection, column, func, literal, or_, select, table, text, union
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import QueryableAttribute
 
+from services.errors import InvalidSearchText
 from services.models import Chat, User
 
 log = logging.getLogger(__name__)
@@ -54,16 +56,27 @@ def has_search_index(connection: Connection) -> bool:
     return connection.execute(text(found)).scalar() == 1
 
 
+def check_search_text(search: str) -> str:
+    """The search text, or InvalidSearchText for one no name can contain (PostgreSQL refuses NUL in text)."""
+    if "\x00" in search:
+        raise InvalidSearchText("The search text cannot contain a NUL character.")
+    try:
+        search.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from an argument in another encoding
+        raise InvalidSearchText("The search text holds characters that are not valid Unicode.") from None
+    return search
+
+
 def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
-    """Customer or agent name contains search, ignoring case; % and _ are plain characters.
+    """Customer or agent name contains search, ignoring case (of any script); % and _ are plain characters.
 
     From three characters on, written as "chat_id IN (customers' chats UNION agents' chats)" so each side
     is looked up in its own index, and a search matching nothing costs nothing instead of a walk through
     every chat.
     """
-    pattern = f"%{_escape_like(search)}%"
-    agents = select(User.user_id).where(User.name.ilike(pattern, escape="\\"))
-    customer_matches = Chat.customer_name.ilike(pattern, escape="\\")
+    check_search_text(search)
+    agents = select(User.user_id).where(_name_contains(User.name, search, dialect))
+    customer_matches = _name_contains(Chat.customer_name, search, dialect)
     if len(search) < MIN_INDEXED_LENGTH:
         # Too short for trigrams, and matching many chats: walking the newest first finds a page soonest.
         return or_(customer_matches, Chat.user_id.in_(agents))
@@ -76,6 +89,18 @@ def search_condition(search: str, dialect: str) -> ColumnElement[bool]:
         customers_chats = select(Chat.chat_id).where(customer_matches)
     agents_chats = select(Chat.chat_id).where(Chat.user_id.in_(agents))
     return Chat.chat_id.in_(union(customers_chats, agents_chats))
+
+
+def casefold(text: str | None) -> str | None:
+    """Case folding for any script; SQLite's own lower() and LIKE fold only ASCII ("oë" would miss "ZOË")."""
+    return None if text is None else text.casefold()
+
+
+def _name_contains(name: QueryableAttribute[str | None], search: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        # casefold is registered on every SQLite connection (services.database).
+        return func.instr(func.casefold(name), search.casefold()) > 0
+    return name.ilike(f"%{_escape_like(search)}%", escape="\\")
 
 
 def _ensure_sqlite_index(connection: Connection) -> None:

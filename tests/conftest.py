@@ -26,15 +26,17 @@ ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 @pytest.fixture(autouse=True, scope="session")
 def user_data_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """This desktop's id and claim locks (services.process_claims) go under a temporary folder, never into the
-    real user's data folder; subprocesses of the tests inherit it."""
-    previous = os.environ.get("XDG_DATA_HOME")
+    """This desktop's id and claim locks (services.process_claims) and the log file go under temporary folders,
+    never into the real user's folders; subprocesses of the tests inherit them."""
+    previous = {name: os.environ.get(name) for name in ("XDG_DATA_HOME", "XDG_STATE_HOME")}
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("user-state"))  # the log file
     yield
-    if previous is None:
-        del os.environ["XDG_DATA_HOME"]
-    else:
-        os.environ["XDG_DATA_HOME"] = previous
+    for name, value in previous.items():
+        if value is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(params=ENGINES)

@@ -13,7 +13,7 @@ from services.clock import utc_now
 from services.config import AppConfig, load_config, resolve_config_path
 from services.database import Database, open_database, prepare_schema, resolve_database_url
 from services.floor_config import FloorSettings, load_floor_settings
-from services.formatting import NO_VALUE, format_duration
+from services.formatting import format_duration, name_or_no_value
 from services.local_time import format_local, local_zone, to_utc
 from services.performance import agent_performance
 from services.queue import waited_seconds
@@ -50,7 +50,7 @@ CHAT_COLUMNS = (
 class CommandContext:
     args: argparse.Namespace
     environ: Mapping[str, str]
-    print_line: Callable[[str], None]
+    print_line: Callable[..., None]  # print, or a stand-in taking the same arguments
     _database: Database | None = field(default=None, init=False)
     _config: AppConfig | None = field(default=None, init=False)
     _zone: tzinfo | None = field(default=None, init=False)
@@ -87,6 +87,10 @@ class CommandContext:
         start, end = (getattr(self.args, name, None) for name in ("start", "end"))
         return TimeWindow(*(None if value is None else to_utc(value, self.zone) for value in (start, end)))
 
+    def print_text(self, text: str) -> None:
+        """Text that carries its own line ends (CSV's CRLF), printed as it is."""
+        self.print_line(text, end="")
+
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()
@@ -94,7 +98,7 @@ class CommandContext:
 
 def run_performance(ctx: CommandContext) -> int:
     rows = agent_performance(ctx.database.unit_of_work(), ctx.time_window())
-    ctx.print_line(_render(ctx, rows, PERFORMANCE_COLUMNS, _performance_table))
+    _print(ctx, rows, PERFORMANCE_COLUMNS, _performance_table)
     return 0
 
 
@@ -104,14 +108,14 @@ def run_chats(ctx: CommandContext) -> int:
     chat_filter = ChatFilter(status=status, user_id=ctx.args.agent, search=ctx.args.search)
     page = list_chats(ctx.database.unit_of_work(), chat_filter, limit=ctx.args.limit)
     if status is not ChatStatus.WAITING:
-        ctx.print_line(_render(ctx, list(page.chats), CHAT_COLUMNS, lambda rows: _chats_table(rows, ctx.zone)))
+        _print(ctx, list(page.chats), CHAT_COLUMNS, lambda rows: _chats_table(rows, ctx.zone))
         return 0
     now = utc_now()
     records = [{**plain_record(c, ctx.zone), "waiting_seconds": waited_seconds(c.created, now)} for c in page.chats]
     if ctx.args.format == "json":
         ctx.print_line(render_json(records))
     elif ctx.args.format == "csv":
-        ctx.print_line(render_csv(records, (*CHAT_COLUMNS, "waiting_seconds")))
+        ctx.print_text(render_csv(records, (*CHAT_COLUMNS, "waiting_seconds")))
     else:
         ctx.print_line(_waiting_table(list(page.chats), now, ctx.zone))
     return 0
@@ -122,7 +126,7 @@ def run_user(ctx: CommandContext) -> int:
     if ctx.args.format == "json":
         ctx.print_line(render_json(plain_record(user, ctx.zone)))
     else:
-        ctx.print_line(_render(ctx, [user], ("user_id", "name"), _user_table))
+        _print(ctx, [user], ("user_id", "name"), _user_table)
     return 0
 
 
@@ -138,17 +142,18 @@ def run_init_db(ctx: CommandContext) -> int:
     return 0
 
 
-def _render(
+def _print(
     ctx: CommandContext,
     results: list[AgentPerformance] | list[ChatSummary] | list[UserInfo],
     columns: tuple[str, ...],
     table: Callable[[list], str],  # type: ignore[type-arg]
-) -> str:
+) -> None:
     if ctx.args.format == "json":
-        return render_json([plain_record(r, ctx.zone) for r in results])
-    if ctx.args.format == "csv":
-        return render_csv([plain_record(r, ctx.zone) for r in results], columns)
-    return table(results)
+        ctx.print_line(render_json([plain_record(r, ctx.zone) for r in results]))
+    elif ctx.args.format == "csv":
+        ctx.print_text(render_csv([plain_record(r, ctx.zone) for r in results], columns))
+    else:
+        ctx.print_line(table(results))
 
 
 def _performance_table(rows: list[AgentPerformance]) -> str:
@@ -176,7 +181,7 @@ def _performance_table(rows: list[AgentPerformance]) -> str:
         [
             (
                 str(r.user_id),
-                r.name,
+                name_or_no_value(r.name),
                 str(r.chats_handled),
                 str(r.chats_in_progress),
                 *(format_duration(getattr(r, name)) for name in durations),
@@ -193,8 +198,8 @@ def _chats_table(rows: list[ChatSummary], zone: tzinfo) -> str:
         [
             (
                 str(c.chat_id),
-                c.customer_name,
-                c.agent_name or NO_VALUE,
+                name_or_no_value(c.customer_name),
+                name_or_no_value(c.agent_name),
                 c.status.label,
                 format_local(c.created, zone),
                 format_duration(c.handling_seconds),
@@ -212,7 +217,7 @@ def _waiting_table(rows: list[ChatSummary], now: datetime, zone: tzinfo) -> str:
         [
             (
                 str(c.chat_id),
-                c.customer_name,
+                name_or_no_value(c.customer_name),
                 format_local(c.created, zone),
                 format_duration(waited_seconds(c.created, now)),
             )
@@ -223,4 +228,4 @@ def _waiting_table(rows: list[ChatSummary], now: datetime, zone: tzinfo) -> str:
 
 
 def _user_table(rows: list[UserInfo]) -> str:
-    return render_table(("ID", "Name"), [(str(u.user_id), u.name) for u in rows], numeric={0})
+    return render_table(("ID", "Name"), [(str(u.user_id), name_or_no_value(u.name)) for u in rows], numeric={0})

@@ -8,10 +8,10 @@ from datetime import tzinfo
 
 from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
-from services.deliveries import count_undelivered, list_deliveries, retry_pending_deliveries
+from services.deliveries import count_undelivered, list_deliveries, retry_delivery, retry_pending_deliveries
 from services.end_chat import end_chat
 from services.end_chats import EndChatOutcome, end_chats
-from services.formatting import delivery_outcome
+from services.formatting import delivery_outcome, name_or_no_value
 from services.local_time import format_local
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript
@@ -22,6 +22,7 @@ _OUTCOMES = {
     DeliveryStatus.DELIVERED: "delivered",
     DeliveryStatus.FAILED: "failed",
     DeliveryStatus.DELIVERING: "held by another desktop or window",
+    DeliveryStatus.NEEDS_ATTENTION: "refused by the client (needs attention)",
 }
 
 
@@ -59,6 +60,14 @@ def _report_ended(ctx: CommandContext, result: EndChatResult, *, quiet: bool = F
         if ctx.args.format != "json" and not quiet:
             ctx.print_line(describe_delivered(result))
         return 0
+    if result.status == "needs-attention":
+        print(
+            f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript needs attention "
+            f"({result.error}); it is not retried automatically: fix the configuration, then run "
+            f"'arthur-desktop deliveries --retry-id {result.delivery_id}'.",
+            file=sys.stderr,
+        )
+        return 1
     print(
         f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript was not delivered "
         f"({result.error}); it is queued: run 'arthur-desktop deliveries --retry'.",
@@ -95,13 +104,17 @@ def run_transcript(ctx: CommandContext) -> int:
 
 
 def run_deliveries(ctx: CommandContext) -> int:
-    """With --retry: exit 1 while any delivery remains undelivered, saying in one line what the retry did."""
+    """--retry-id sends one delivery again, whatever its state; --retry retries the queue. Exit 1 while what was
+    asked for is not delivered, saying in one line what the retry did."""
+    retried_by_hand = _retry_one(ctx, ctx.args.retry_id) if ctx.args.retry_id is not None else True
     retried = retry_pending_deliveries(ctx.database.unit_of_work(), ctx.config.integration) if ctx.args.retry else None
     records = list_deliveries(ctx.database.unit_of_work())
     if ctx.args.format == "json":
         ctx.print_line(render_json([plain_record(r, ctx.zone) for r in records]))
     else:
         ctx.print_line(_deliveries_table(records, ctx.zone))
+    if not retried_by_hand:
+        return 1
     if retried is None:
         return 0
     undelivered = count_undelivered(ctx.database.unit_of_work())
@@ -126,6 +139,21 @@ def retry_summary(retried: list[DeliveryRecord]) -> str:
     return f"Retried {len(retried)} {noun}: {', '.join(parts)}"
 
 
+def _retry_one(ctx: CommandContext, delivery_id: int) -> bool:
+    """Send one delivery again, whatever its state; says on stderr why it was not delivered."""
+    record = retry_delivery(delivery_id, ctx.database.unit_of_work(), ctx.config.integration)
+    if record.status is DeliveryStatus.DELIVERED:
+        return True
+    if record.status is DeliveryStatus.DELIVERING:
+        reason = "another desktop is delivering it now"
+    elif record.client != ctx.config.integration.client:
+        reason = f"it is for the client {record.client}, not the configured {ctx.config.integration.client}"
+    else:
+        reason = record.error or record.status.value
+    print(f"arthur-desktop: error: delivery {delivery_id} was not delivered: {reason}", file=sys.stderr)
+    return False
+
+
 def _deliveries_table(records: list[DeliveryRecord], zone: tzinfo) -> str:
     return render_table(
         ("ID", "Chat", "Customer", "Client", "Status", "Attempts", "Updated", "Result"),
@@ -133,7 +161,7 @@ def _deliveries_table(records: list[DeliveryRecord], zone: tzinfo) -> str:
             (
                 str(r.delivery_id),
                 str(r.chat_id),
-                r.customer_name,
+                name_or_no_value(r.customer_name),
                 r.client,
                 r.status.value,
                 str(r.attempts),

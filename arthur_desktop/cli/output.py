@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from enum import Enum
 from typing import Any
 
-from services.formatting import spreadsheet_safe
+from services.csv_format import csv_text
 from services.local_time import iso_local, local_zone
 
 
@@ -27,11 +25,8 @@ def render_json(records: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> str
 
 
 def render_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows({key: _csv_value(value) for key, value in r.items()} for r in records)
-    return buffer.getvalue().rstrip("\n")
+    """RFC 4180 and formula-safe, every line ending in CRLF (services.csv_format, as the window's exports)."""
+    return csv_text([list(columns), *([record.get(column) for column in columns] for record in records)])
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
@@ -55,9 +50,3 @@ def _plain_value(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def _csv_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    return spreadsheet_safe(value) if isinstance(value, str) else value

@@ -3,22 +3,64 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from datetime import datetime
 from typing import NoReturn
 
+from services.errors import InvalidSearchText
 from services.floor_results import TrendStep
 from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path, default_database_path
 from services.results import ChatStatus
+from services.search_index import check_search_text
 
 FORMATS = ("table", "json", "csv")
+TEXT_OPTIONS = frozenset({"--search"})
 LARGEST_NUMBER = 2_147_483_647  # the largest id a PostgreSQL integer column holds
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
-    """Bad input gets one clear line on stderr and exit code 2, not the whole usage text."""
+    """Bad input gets one clear line on stderr and exit code 2, not the whole usage text.
+
+    Options listed in TEXT_OPTIONS take any text as their value, also text that starts with "-"
+    ("--search -dash"), which argparse would otherwise take for an unknown option.
+    """
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        arguments = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self._join_dashed_values(arguments), namespace)
+
+    def _join_dashed_values(self, arguments: list[str]) -> list[str]:
+        """["--search", "-dash"] -> ["--search=-dash"], unless the value is one of this parser's options."""
+        joined: list[str] = []
+        position = 0
+        while position < len(arguments):
+            argument = arguments[position]
+            value = arguments[position + 1] if position + 1 < len(arguments) else None
+            if (
+                argument in TEXT_OPTIONS
+                and argument in self._option_string_actions
+                and value is not None
+                and value.startswith("-")
+                and not self._is_option(value)
+            ):
+                joined.append(f"{argument}={value}")
+                position += 2
+            else:
+                joined.append(argument)
+                position += 1
+        return joined
+
+    def _is_option(self, value: str) -> bool:
+        if value == "--" or value.split("=", 1)[0] in self._option_string_actions:
+            return True
+        # argparse also takes an unambiguous beginning of a long option for it ("--lim" for "--limit").
+        return value.startswith("--") and any(option.startswith(value) for option in self._option_string_actions)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     chats = commands.add_parser("chats", parents=[common], help="list chats, newest first")
     chats.add_argument("--status", choices=[status.value for status in ChatStatus], help="%(choices)s")
     chats.add_argument("--agent", type=positive_int, metavar="ID", help="only this agent's chats")
-    chats.add_argument("--search", metavar="TEXT", help="customer or agent name contains TEXT")
+    chats.add_argument(
+        "--search", metavar="TEXT", type=search_text, help="customer or agent name contains TEXT (may start with -)"
+    )
     chats.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N chats (50)")
     _add_format(chats, FORMATS)
 
@@ -91,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     deliveries = commands.add_parser("deliveries", parents=[common], help="the transcript deliveries")
     deliveries.add_argument("--retry", action="store_true", help="first retry the pending and failed ones")
+    deliveries.add_argument(
+        "--retry-id",
+        type=positive_int,
+        metavar="ID",
+        help="first send delivery ID again, also one that needs attention (the client refused it)",
+    )
     _add_format(deliveries, ("table", "json"))
     return parser
 
@@ -132,6 +182,13 @@ def parse_when(text: str) -> datetime:
         return datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+
+
+def search_text(text: str) -> str:
+    try:
+        return check_search_text(text)
+    except InvalidSearchText as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def positive_int(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
 from arthur_desktop.models.record_model import Column, Index, RecordTableModel, number_sort, text_sort
-from services.formatting import NO_VALUE, format_duration
+from services.formatting import format_duration, name_or_no_value
 from services.local_time import display_zone, format_local
 from services.results import ChatCursor, ChatPage, ChatStatus, ChatSummary
 
@@ -14,15 +14,15 @@ _STATUS_COLOURS = {ChatStatus.WAITING: "#b45309", ChatStatus.IN_PROGRESS: "#1d4e
 
 COLUMNS: tuple[Column[ChatSummary], ...] = (
     Column("ID", lambda c: str(c.chat_id), lambda c: c.chat_id, numeric=True),
-    Column("Customer", lambda c: c.customer_name, lambda c: text_sort(c.customer_name)),
-    Column("Agent", lambda c: c.agent_name or NO_VALUE, lambda c: text_sort(c.agent_name)),
+    Column("Customer", lambda c: name_or_no_value(c.customer_name), lambda c: text_sort(c.customer_name)),
+    Column("Agent", lambda c: name_or_no_value(c.agent_name), lambda c: text_sort(c.agent_name)),
     Column(
         "Status",
         lambda c: c.status.label,
         lambda c: _STATUS_ORDER[c.status],
         colour=lambda c: _STATUS_COLOURS[c.status],
     ),
-    Column("Created", lambda c: format_local(c.created, display_zone()), lambda c: c.created.isoformat()),
+    Column("Created", lambda c: format_local(c.created, display_zone()), lambda c: _created_sort(c)),
     Column(
         "Handling",
         lambda c: format_duration(c.handling_seconds),
@@ -30,6 +30,10 @@ COLUMNS: tuple[Column[ChatSummary], ...] = (
         numeric=True,
     ),
 )
+
+
+def _created_sort(chat: ChatSummary) -> str:
+    return "" if chat.created is None else chat.created.isoformat()  # no time (another program's row) first
 
 
 class ChatModel(RecordTableModel[ChatSummary]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
-from services.formatting import delivery_outcome
+from services.formatting import delivery_outcome, name_or_no_value
 from services.local_time import display_zone, format_local
 from services.results import DeliveryRecord, DeliveryStatus
 
@@ -14,12 +14,14 @@ STATUS_LABELS = {
     DeliveryStatus.DELIVERING: "Delivering",
     DeliveryStatus.DELIVERED: "Delivered",
     DeliveryStatus.FAILED: "Failed",
+    DeliveryStatus.NEEDS_ATTENTION: "Needs attention",
 }
 STATUS_COLOURS = {
     DeliveryStatus.PENDING: "#b45309",
     DeliveryStatus.DELIVERING: "#1d4ed8",
     DeliveryStatus.DELIVERED: "#15803d",
     DeliveryStatus.FAILED: "#b91c1c",
+    DeliveryStatus.NEEDS_ATTENTION: "#7e22ce",
 }
 STATUS_COLUMN = 3
 
@@ -27,7 +29,7 @@ STATUS_COLUMN = 3
 COLUMNS: tuple[Column[DeliveryRecord], ...] = (
     Column("ID", lambda d: str(d.delivery_id), lambda d: d.delivery_id, numeric=True),
     Column("Chat", lambda d: str(d.chat_id), lambda d: d.chat_id, numeric=True),
-    Column("Customer", lambda d: d.customer_name, lambda d: text_sort(d.customer_name)),
+    Column("Customer", lambda d: name_or_no_value(d.customer_name), lambda d: text_sort(d.customer_name)),
     Column(
         "Status",
         lambda d: STATUS_LABELS[d.status],
@@ -51,4 +53,10 @@ class DeliveryModel(RecordTableModel[DeliveryRecord]):
 
 
 def needs_retry(record: DeliveryRecord) -> bool:
+    """Not delivered, and not in flight: a person may send it again (Retry on its row)."""
+    return record.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED, DeliveryStatus.NEEDS_ATTENTION)
+
+
+def retried_automatically(record: DeliveryRecord) -> bool:
+    """What "Retry all" and start-up send again; a refusal needs its configuration fixed first."""
     return record.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, number_sort, text_sort
-from services.formatting import format_duration
+from services.formatting import format_duration, name_or_no_value
 from services.results import AgentPerformance
 
 COLUMNS: tuple[Column[AgentPerformance], ...] = (
-    Column("Agent", lambda r: r.name, lambda r: text_sort(r.name)),
+    Column("Agent", lambda r: name_or_no_value(r.name), lambda r: text_sort(r.name)),
     Column("Handled", lambda r: str(r.chats_handled), lambda r: r.chats_handled, numeric=True),
     Column("In progress", lambda r: str(r.chats_in_progress), lambda r: r.chats_in_progress, numeric=True),
     Column(

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
-from arthur_desktop.models.delivery_model import STATUS_COLUMN, DeliveryModel, needs_retry
+from arthur_desktop.models.delivery_model import STATUS_COLUMN, DeliveryModel, needs_retry, retried_automatically
 from arthur_desktop.models.record_model import SORT_ROLE
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
@@ -26,16 +26,17 @@ _FILTERS = (
     ("All deliveries", None),
     ("Pending", DeliveryStatus.PENDING),
     ("Failed", DeliveryStatus.FAILED),
+    ("Needs attention", DeliveryStatus.NEEDS_ATTENTION),
     ("Delivered", DeliveryStatus.DELIVERED),
 )
-_COLUMN_SAMPLES = {0: "00000", 1: "00000", 2: "Customer name", 3: "Delivering", 4: "000", 5: "0000-00-00 00:00"}
+_COLUMN_SAMPLES = {0: "00000", 1: "00000", 2: "Customer name", 3: "Needs attention", 4: "000", 5: "0000-00-00 00:00"}
 
 
 class DeliveriesPanel(QWidget):
     SOURCE = "deliveries"
     loaded = Signal(str)  # SOURCE
     load_failed = Signal(str, str)  # SOURCE, the message
-    waiting_count_changed = Signal(int)  # deliveries pending or failed
+    waiting_count_changed = Signal(int)  # deliveries pending, failed or needing attention
     retry_failed = Signal(str)
 
     def __init__(
@@ -56,7 +57,10 @@ class DeliveriesPanel(QWidget):
         self.retry_button.setObjectName("retrySelectedDeliveryButton")
         self.retry_all_button = QPushButton("Retry all", self)
         self.retry_all_button.setObjectName("retryAllDeliveriesButton")
-        self.retry_all_button.setToolTip("Send every pending or failed transcript again")
+        self.retry_all_button.setToolTip(
+            "Send every pending or failed transcript again; one that needs attention, after fixing its cause, "
+            "with Retry on its row"
+        )
         self.table = RecordTable(self.model, "deliveriesTable", self, proxy=self._filter_proxy())
         self._configure_table()
         layout = QVBoxLayout(self)
@@ -140,7 +144,7 @@ class DeliveriesPanel(QWidget):
         record = self.table.current_record()
         can_retry = isinstance(record, DeliveryRecord) and needs_retry(record)
         self.retry_button.setEnabled(can_retry and not self._retrying)
-        waiting = any(needs_retry(r) for r in self.model.rows)
+        waiting = any(retried_automatically(r) for r in self.model.rows)
         self.retry_all_button.setEnabled(waiting and not self._retrying)
 
     @Slot(object)

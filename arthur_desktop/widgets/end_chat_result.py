@@ -12,6 +12,7 @@ from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 
 _RESPONSE_PREVIEW = 400
 SUCCESS, WARNING, ERROR = "success", "warning", "error"
+_FIX_THEN_RETRY = "It is not retried automatically: fix the client configuration, then Retry."
 
 
 class EndChatResultBox(QFrame):
@@ -54,6 +55,9 @@ class EndChatResultBox(QFrame):
         if result.status == "delivered":
             text = f"Chat {result.chat_id} ended.\n{_delivered(result)}"
             self._show(result.delivery_id, SUCCESS, text, path=result.path)
+        elif result.status == "needs-attention":
+            text = f"Chat {result.chat_id} ended; its transcript was refused.\n{result.error}\n{_FIX_THEN_RETRY}"
+            self._show(result.delivery_id, ERROR, text, retry=True)
         else:
             text = f"Chat {result.chat_id} ended; its transcript is queued.\n{result.error}"
             self._show(result.delivery_id, WARNING, text, retry=True)
@@ -61,6 +65,9 @@ class EndChatResultBox(QFrame):
     def show_delivery(self, record: DeliveryRecord) -> None:
         if record.status is DeliveryStatus.DELIVERED:
             self._show(record.delivery_id, SUCCESS, _delivered(record), path=record.path)
+        elif record.status is DeliveryStatus.NEEDS_ATTENTION:
+            text = f"The transcript of chat {record.chat_id} was refused again.\n{record.error}\n{_FIX_THEN_RETRY}"
+            self._show(record.delivery_id, ERROR, text, retry=True)
         else:
             text = f"The transcript of chat {record.chat_id} is still queued.\n{record.error or 'Not sent yet.'}"
             self._show(record.delivery_id, WARNING, text, retry=True)

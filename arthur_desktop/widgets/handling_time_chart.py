@@ -25,6 +25,7 @@ from arthur_desktop.widgets.handling_time_figures import (
     busiest_agents,
     caption,
     describe,
+    label,
     tooltip,
     value_axis,
 )
@@ -151,7 +152,7 @@ class HandlingTimeChart(QWidget):
 
     def _render(self) -> None:
         shown = busiest_agents(self._rows, self._top_agents, self._selected_id)
-        if [(r.user_id, r.name) for r in shown] == [(r.user_id, r.name) for r in self._shown]:
+        if [(r.user_id, label(r)) for r in shown] == [(r.user_id, label(r)) for r in self._shown]:
             for box, row in zip(self.series.boxSets(), shown, strict=True):
                 for position, minutes in enumerate(box_minutes(row)):
                     if box.at(position) != minutes:
@@ -159,8 +160,8 @@ class HandlingTimeChart(QWidget):
         else:
             self.series.clear()
             self.x_axis.clear()
-            self.x_axis.append([row.name for row in shown])
-            self.series.append([QBoxSet(*box_minutes(row), row.name) for row in shown])
+            self.x_axis.append([label(row) for row in shown])
+            self.series.append([QBoxSet(*box_minutes(row), label(row)) for row in shown])
         self._shown = shown
         self._fit_labels()
         self._fit_value_axis()
@@ -172,7 +173,7 @@ class HandlingTimeChart(QWidget):
 
     def _fit_labels(self) -> None:
         """Names read across when they fit under their boxes, else upright (slanted ones get cut at the ends)."""
-        widest = max((self.fontMetrics().horizontalAdvance(row.name) for row in self._shown), default=0)
+        widest = max((self.fontMetrics().horizontalAdvance(label(row)) for row in self._shown), default=0)
         room = (self.view.width() - _Y_AXIS_ROOM) / max(len(self._shown), 1)
         self.x_axis.setLabelsAngle(0 if widest + _LABEL_GAP <= room else -90)
 
@@ -206,7 +207,7 @@ class HandlingTimeChart(QWidget):
 
         paint(self.series, _BOX_COLOUR)  # the legend's marker
         for box in self.series.boxSets():
-            selected = any(r.user_id == self._selected_id and r.name == box.label() for r in self._shown)
+            selected = any(r.user_id == self._selected_id and label(r) == box.label() for r in self._shown)
             paint(box, _SELECTED_COLOUR if selected else _BOX_COLOUR)
 
     def _show_details(self, row: AgentDistribution | None) -> None:
@@ -216,7 +217,7 @@ class HandlingTimeChart(QWidget):
 
     @Slot(bool, QBoxSet)
     def _show_hovered(self, status: bool, box: QBoxSet) -> None:
-        row = next((r for r in self._shown if r.name == box.label()), None) if status else None
+        row = next((r for r in self._shown if label(r) == box.label()), None) if status else None
         self._show_details(row)
         if row is None:
             QToolTip.hideText()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from services.distribution import AgentDistribution
-from services.formatting import format_duration
+from services.formatting import agent_label, format_duration
 
 TOP_AGENTS = 20
 SERIES_NAME = "Box: middle half of the chats · line: median · whiskers: shortest to 90th percentile"
@@ -17,10 +17,15 @@ def busiest_agents(
     rows: list[AgentDistribution], limit: int, selected_id: int | None = None
 ) -> list[AgentDistribution]:
     """The agents who handled the most chats, busiest first, and the selected agent even if not among them."""
-    handled = sorted((r for r in rows if r.chats_handled), key=lambda r: (-r.chats_handled, r.name.casefold()))
+    handled = sorted((r for r in rows if r.chats_handled), key=lambda r: (-r.chats_handled, label(r).casefold()))
     shown = handled[:limit]
     selected = next((r for r in handled[limit:] if r.user_id == selected_id), None)
     return [*shown, selected] if selected is not None else shown
+
+
+def label(row: AgentDistribution) -> str:
+    """The agent's name, or one that tells agents without a name apart (boxes are found by their label)."""
+    return agent_label(row.name, row.user_id)
 
 
 def box_minutes(row: AgentDistribution) -> tuple[float, float, float, float, float]:
@@ -56,7 +61,7 @@ def tooltip(row: AgentDistribution) -> str:
 
 
 def _heading(row: AgentDistribution) -> str:
-    return f"{row.name}, " + ("1 chat" if row.chats_handled == 1 else f"{row.chats_handled} chats")
+    return f"{label(row)}, " + ("1 chat" if row.chats_handled == 1 else f"{row.chats_handled} chats")
 
 
 def _figures(row: AgentDistribution) -> list[tuple[str, str]]:

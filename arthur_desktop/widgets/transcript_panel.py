@@ -27,7 +27,7 @@ from services import deliveries
 from services.database import Database
 from services.end_chat import chat_transcript, end_chat
 from services.errors import ChatNotStarted
-from services.formatting import NO_VALUE
+from services.formatting import name_or_no_value
 from services.results import ChatStatus, ChatSummary, DeliveryRecord, EndChatResult
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class TranscriptPanel(QWidget):
         answer = QMessageBox.question(
             self,
             "End chat",
-            f"End chat {chat.chat_id} with {chat.customer_name}?\n\n"
+            f"End chat {chat.chat_id} with {name_or_no_value(chat.customer_name)}?\n\n"
             f"The transcript will be sent to {self._integration.describe()}.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
@@ -168,8 +168,8 @@ class TranscriptPanel(QWidget):
         if chat is None:
             self.caption.clear()
             return
-        agent = chat.agent_name or NO_VALUE
-        self.caption.setText(f"Chat {chat.chat_id} · {chat.customer_name} · {chat.status.label} · {agent}")
+        customer, agent = name_or_no_value(chat.customer_name), name_or_no_value(chat.agent_name)
+        self.caption.setText(f"Chat {chat.chat_id} · {customer} · {chat.status.label} · {agent}")
 
     def _load_transcript(self, *, keep_text: bool) -> None:
         chat = self._chat

@@ -235,11 +235,18 @@ def test_the_module_runs_from_any_folder_without_importing_qt(tmp_path: Path) ->
     assert "Test User 3" in result.stdout
 
 
-def test_help_names_the_default_database_file(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME names the user's data folder on Linux")
+def test_help_names_the_default_database_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
     code, out, _ = run(capsys, "--help")
 
+    default = tmp_path / "data" / "arthur-desktop" / "arthur.db"
     assert code == 0
-    assert "arthur.db" in out.replace("\n", "")
+    unwrapped = " ".join(out.split()).replace("- ", "-")  # argparse wraps lines at spaces and after hyphens
+    assert f"else $ARTHUR_DATABASE_URL, else {default} (created and seeded on first use)" in unwrapped
 
 
 def test_generate_fills_a_new_database_and_refuses_one_with_chats(

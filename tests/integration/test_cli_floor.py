@@ -72,7 +72,7 @@ def test_summary_takes_the_target_and_goal_from_the_config_and_names_them(
     code, out, _ = run(capsys, "--database-url", sqlite_url, "--config", str(config), "summary")
 
     assert code == 0
-    lines = dict(line.split(None, 1) if line[0] != " " else ("", line) for line in out.splitlines())
+    lines = dict(_label_and_rest(line) for line in out.splitlines())
     assert (["Service", "level", *lines["Service"].split()[1:]]) == [
         "Service",
         "level",
@@ -225,3 +225,10 @@ def test_end_chat_of_several_as_json_gives_each_outcome(
     assert code == 1
     assert [(o["chat_id"], o["status"]) for o in outcomes] == [(2, "delivered"), (5, "refused")]
     assert "never picked up" in outcomes[1]["refusal"]
+
+
+def _label_and_rest(line: str) -> tuple[str, str]:
+    if line.startswith(" "):
+        return "", line
+    label, rest = line.split(None, 1)
+    return label, rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 import time
 from datetime import datetime
@@ -83,7 +84,7 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal_with_a_busy_timeout(sqlite_ur
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
     with pytest.raises(IntegrityError), database.unit_of_work() as uow:
         uow.session.add(Message(chat_id=999, text="orphan", sent_at=datetime(2020, 1, 1)))
         uow.commit()
@@ -128,12 +129,16 @@ def test_a_file_that_is_not_a_database_is_a_clear_error_and_stays_as_it_was(tmp_
     assert not_a_database.read_text() == "shopping list"
 
 
-def test_the_url_comes_from_the_option_then_the_environment_then_the_default() -> None:
+@pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME names the user's data folder on Linux")
+def test_the_url_comes_from_the_option_then_the_environment_then_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     environ = {"ARTHUR_DATABASE_URL": "sqlite:///env.db"}
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
 
     assert resolve_database_url("sqlite:///cli.db", environ) == "sqlite:///cli.db"
     assert resolve_database_url(None, environ) == "sqlite:///env.db"
-    assert resolve_database_url(None, {}).endswith("arthur.db")
+    assert resolve_database_url(None, {}) == f"sqlite:///{tmp_path / 'data' / 'arthur-desktop' / 'arthur.db'}"
 
 
 def test_a_desktop_opening_an_older_database_while_another_writes_to_it_waits_instead_of_failing(

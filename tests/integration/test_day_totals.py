@@ -222,7 +222,7 @@ def _assert_distribution_matches(row: AgentDistribution, chats: list[dict[str, A
         return
 
     def nearest_rank(share: Fraction) -> float:
-        return seconds[math.ceil(share * len(seconds)) - 1]
+        return float(seconds[math.ceil(share * len(seconds)) - 1])
 
     quartiles = (nearest_rank(Fraction(1, 4)), statistics.median(seconds), nearest_rank(Fraction(3, 4)))
     expected = (seconds[0], *quartiles, nearest_rank(Fraction(9, 10)))

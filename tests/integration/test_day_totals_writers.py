@@ -19,7 +19,7 @@ MIDNIGHT = datetime(2024, 1, 2)
 
 
 def figures(database: Database, window: TimeWindow | None = None) -> dict[str, AgentPerformance]:
-    return {row.name: row for row in agent_performance(database.unit_of_work(), window)}
+    return {row.name or "": row for row in agent_performance(database.unit_of_work(), window)}
 
 
 @pytest.mark.parametrize("written_as", ["2024-01-02 00:00:00", "2024-01-02 00:00:00.000", "2024-01-01 23:59:59"])

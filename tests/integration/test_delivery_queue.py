@@ -67,7 +67,7 @@ def test_a_deleted_chat_and_unreadable_timestamps_fail_on_their_own_and_later_de
     # A time written with a zone is either read (then delivered) or refused with a reason, never a crash.
     assert by_chat[zulu].status is DeliveryStatus.DELIVERED or f"Chat {zulu}" in (by_chat[zulu].error or "")
     assert (by_chat[good].status, by_chat[good].path) == (DeliveryStatus.DELIVERED, str(tmp_path / "out/bea/1.txt"))
-    assert listed[deleted].customer_name == ""  # still listed, though its chat is gone
+    assert listed[deleted].customer_name is None  # still listed, though its chat is gone
 
 
 def test_a_chat_another_program_set_back_to_waiting_fails_on_its_own(database: Database, tmp_path: Path) -> None:

@@ -158,9 +158,7 @@ def _assert_trend(
         database.unit_of_work(), whole, zone, step=TrendStep.DAY, target=ServiceLevelTarget(target), now=NOW
     )
     expected = reference.trend(chats, periods, target, NOW)
-    assert [p.period_start.date() for p in points] == [p.start.date() + timedelta(days=0) for p in periods] or len(
-        points
-    ) == count
+    assert len(points) == count
     assert [(p.chats_created, p.chats_handled, p.service_level_percent) for p in points] == [e[:3] for e in expected]
     assert [p.median_handling_seconds for p in points] == [_approx(e[3]) for e in expected]
     hours = trends(

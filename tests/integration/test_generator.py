@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from seed_data import add_chat, add_user
 from services.chats import list_chats
 from services.database import Database, open_database
 from services.generator import DatabaseNotEmpty, GenerationPlan, generate
@@ -47,8 +48,8 @@ def test_the_chats_are_realistic(empty_database: Database) -> None:
     with uow() as unit:
         chats = unit.session.scalars(select(Chat)).all()
         durations = [(c.handle_end - c.handle_start).total_seconds() for c in chats if c.handle_end and c.handle_start]
-        assert all(NOW - timedelta(days=366) <= c.created <= NOW for c in chats)
-        assert all(c.handle_start is None or c.handle_start >= c.created for c in chats)
+        assert all(c.created is not None and NOW - timedelta(days=366) <= c.created <= NOW for c in chats)
+        assert all(c.handle_start is None or (c.created is not None and c.handle_start >= c.created) for c in chats)
         assert len({c.customer_name for c in chats}) > 500
     performance = agent_performance(uow())
 
@@ -111,8 +112,12 @@ def test_appending_twice_adds_different_chats_and_new_ids_still_work(database: D
     generate(database, plan, append=True, now=NOW)
     generate(database, plan, append=True, now=NOW)
 
+    hired = add_user(database, "Hired Today")  # the ids the generator wrote explicitly do not come again
+    first_chat = add_chat(database, user_id=hired, start=NOW, seconds=90, customer="First Customer")
+
     with database.unit_of_work() as uow:
         created = uow.session.scalars(select(Chat.created).where(Chat.chat_id > 6).order_by(Chat.chat_id)).all()
-        uow.session.add(User(name="Hired Today"))
-        uow.session.flush()
     assert created[:50] != created[50:]
+    assert (hired, first_chat) == (3 + 2 + 1, 6 + 100 + 1)
+    performance = {p.user_id: (p.name, p.chats_handled) for p in agent_performance(database.unit_of_work())}
+    assert performance[hired] == ("Hired Today", 1)

@@ -197,7 +197,7 @@ def test_a_closed_port_is_reported_as_could_not_connect(transcript: Transcript) 
 
     assert str(failure.value).lower().startswith(f"could not connect to the savage rentals api at {url}")
     assert "connection refused" in str(failure.value)
-    assert isinstance(failure.value.__cause__, OSError)
+    assert failure.value.__cause__ is None  # urllib3's error quotes the whole URL, query and all
 
 
 def test_the_token_never_appears_in_messages_repr_or_description(

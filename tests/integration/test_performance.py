@@ -16,7 +16,7 @@ from services.results import AgentPerformance, TimeWindow
 
 
 def by_name(rows: list[AgentPerformance]) -> dict[str, AgentPerformance]:
-    return {row.name: row for row in rows}
+    return {row.name or "": row for row in rows}
 
 
 def test_the_seed_database_gives_the_figures_of_the_brief(database: Database) -> None:

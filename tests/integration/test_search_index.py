@@ -51,14 +51,15 @@ def test_a_database_made_before_the_index_gets_it_when_opened(sqlite_url: str) -
     reopened = open_database(sqlite_url)
 
     assert found(reopened, "jacinth") == [4]
-    plan = " ".join(
-        str(row)
-        for row in reopened.engine.connect().execute(
-            text("EXPLAIN QUERY PLAN SELECT rowid FROM chat_search WHERE chat_search MATCH '\"jac\"'")
+    with reopened.engine.connect() as connection:
+        plan = " ".join(
+            str(row)
+            for row in connection.execute(
+                text("EXPLAIN QUERY PLAN SELECT rowid FROM chat_search WHERE chat_search MATCH '\"jac\"'")
+            )
         )
-    )
-    assert "VIRTUAL TABLE" in plan
     reopened.dispose()
+    assert "VIRTUAL TABLE" in plan
 
 
 @pytest.mark.postgres

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QSettings, Qt
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.context import WindowContext, open_context
 from arthur_desktop.main_window import MainWindow
+from dialogs import DialogAnswerer, alt
 from window_helpers import OpenWindow, wait_until_idle, write_config
 
 
@@ -88,13 +88,15 @@ def open_window(qtbot: QtBot, sqlite_url: str, window_settings: QSettings) -> It
 
 
 @pytest.fixture
-def confirm(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Answers Yes to QMessageBox.question and records each question asked."""
-    asked: list[str] = []
+def dialogs() -> Iterator[DialogAnswerer]:
+    """Answers the real message boxes the window shows, one scripted key press each (see dialogs.py)."""
+    answerer = DialogAnswerer()
+    yield answerer
+    answerer.stop()
+    assert answerer.problems == []
 
-    def answer_yes(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QMessageBox, "question", answer_yes)
-    return asked
+@pytest.fixture
+def confirm(dialogs: DialogAnswerer) -> DialogAnswerer:
+    """Answers Yes (Alt+Y, the button's mnemonic) to the next confirmation the window asks."""
+    return dialogs.answer(alt(Qt.Key.Key_Y))

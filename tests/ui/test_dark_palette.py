@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.app import style_sheet
+from arthur_desktop.models.chat_model import ChatModel
 from arthur_desktop.palette import contrast_ratio, is_dark, readable_on
-from window_helpers import OpenWindow, wait_until_idle
+from window_helpers import OpenWindow, select_chat, wait_until_idle
 
 DARK = {
     "Window": "#202124",
@@ -48,6 +49,17 @@ def look(screen: QImage, window: QWidget, widget: QWidget) -> tuple[QColor, floa
     return background, max(contrast_ratio(QColor.fromRgb(c), background) for c in counts)
 
 
+def status_colour(model: ChatModel, chat_id: int, status: str) -> QColor:
+    """The text colour of the chat's Status cell, which must read status."""
+    row = model.row_for_key(chat_id)
+    assert row is not None, f"chat {chat_id} is not in the list"
+    cell = model.index(row, 3)
+    assert cell.data() == status
+    colour = cell.data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(colour, QColor)
+    return colour
+
+
 @pytest.fixture(params=["dark", "light"])
 def system_palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     """The application as a person with this system palette sees it: their palette, then our style sheet."""
@@ -66,10 +78,10 @@ def test_the_tables_transcript_and_chart_read_well_in_the_system_palette(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path, system_palette: str
 ) -> None:
     window = open_window(folder_config)
-    window.chat_panel.select_chat(2)
+    select_chat(qtbot, window, 2)
     window.message_bar.show_message("test", "Something went wrong.")
     with qtbot.waitSignal(window.chart.loaded):
-        window.window_actions.show_chart.trigger()
+        qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     wait_until_idle(qtbot, window)
     parts = {
         "performance table": window.performance_panel.table.viewport(),
@@ -92,15 +104,15 @@ def test_status_colours_keep_their_hue_and_contrast_with_the_rows(
     open_window: OpenWindow, folder_config: Path, system_palette: str
 ) -> None:
     window = open_window(folder_config)
-    model = window.chat_panel.model
     base = QApplication.palette().color(QPalette.ColorRole.Base)
 
-    in_progress = model.index(model.row_for_key(2) or 0, 3).data(Qt.ItemDataRole.ForegroundRole)
-    waiting = model.index(model.row_for_key(5) or 0, 3).data(Qt.ItemDataRole.ForegroundRole)
+    in_progress = status_colour(window.chat_panel.model, 2, "In progress")
+    waiting = status_colour(window.chat_panel.model, 5, "Waiting")
 
     for colour in (in_progress, waiting):
         assert contrast_ratio(colour, base) >= 4.5
     assert in_progress.hslHue() == pytest.approx(QColor("#1d4ed8").hslHue(), abs=2)
+    assert waiting.hslHue() == pytest.approx(QColor("#b45309").hslHue(), abs=2)
 
 
 def test_readable_on_lightens_a_dark_blue_on_a_dark_background_and_leaves_good_pairs_alone() -> None:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
-from window_helpers import OpenWindow, chat_ids, wait_until_idle
+from window_helpers import OpenWindow, activate, chat_ids, choose, click_row, row_centre, wait_until_idle
 
 
-def agent_row_centre(window: MainWindow, name: str) -> QPoint:
-    table = window.performance_panel.table
-    row = next(r for r in range(table.proxy.rowCount()) if table.proxy.index(r, 0).data() == name)
-    return table.visualRect(table.proxy.index(row, 0)).center()
+def open_chat_menu_and_press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Chat")
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu)
+    qtbot.keyClick(menu, key)
 
 
 def test_double_clicking_an_agent_shows_their_chats_and_the_transcript_follows_the_selection(
@@ -23,7 +26,7 @@ def test_double_clicking_an_agent_shows_their_chats_and_the_transcript_follows_t
     window = open_window(folder_config)
     window.tabs.setCurrentWidget(window.deliveries_panel)
     table = window.performance_panel.table
-    where = agent_row_centre(window, "Test User 3")
+    where = row_centre(table, 3)  # Test User 3
 
     # A real double-click is a click, then the double-click event; QTest's mouseDClick sends only the latter.
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
@@ -35,7 +38,7 @@ def test_double_clicking_an_agent_shows_their_chats_and_the_transcript_follows_t
     assert window.chat_panel.table.hasFocus()
     assert chip.isVisible() and chip.text() == "Agent: Test User 3  ✕"
     assert window.chat_panel.agent == (3, "Test User 3")
-    assert window.chat_panel.select_chat(4)
+    click_row(qtbot, window.chat_panel.table, 4)
     wait_until_idle(qtbot, window)
     assert window.transcript_panel.caption.text() == "Chat 4 · Jacintha · Ended · Test User 3"
     assert window.transcript_panel.view.toPlainText().startswith("Chat on 29 Sep 2020 08:44:")
@@ -46,13 +49,13 @@ def test_enter_on_an_agent_drills_down_and_the_chip_removes_the_filter(
 ) -> None:
     window = open_window(folder_config)
     table = window.performance_panel.table
-    table.setFocus()
-    table.selectRow(0)  # Test User 1
+    click_row(qtbot, table, 1)  # Test User 1
+    assert table.hasFocus()
 
     qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: chat_ids(window) == [2, 1])
 
-    window.chat_panel.agent_chip.click()
+    qtbot.mouseClick(window.chat_panel.agent_chip, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: chat_ids(window) == [3, 2, 5, 1, 6, 4])
     assert not window.chat_panel.agent_chip.isVisible()
     assert window.chat_panel.agent is None
@@ -63,15 +66,16 @@ def test_the_drill_down_keeps_the_status_filter_and_clears_the_search(
 ) -> None:
     window = open_window(folder_config)
     panel = window.chat_panel
-    panel.status_box.setCurrentText("Ended")
-    panel.search_box.setText("Jerry")
+    choose(qtbot, panel.status_box, "Ended")
+    qtbot.keyClicks(panel.search_box, "Jerry")
     qtbot.waitUntil(lambda: chat_ids(window) == [3])
-    window.performance_panel.table.selectRow(0)  # Test User 1
+    click_row(qtbot, window.performance_panel.table, 1)  # Test User 1
 
-    window.window_actions.show_agent_chats.trigger()  # Chat → Show the selected agent's chats
+    open_chat_menu_and_press(qtbot, window, Qt.Key.Key_A)  # Chat → Show the selected agent's chats
     qtbot.waitUntil(lambda: chat_ids(window) == [1])
 
     assert panel.search_box.text() == ""
     assert panel.chat_filter().user_id == 1
-    window.window_actions.show_all_agents.trigger()
+    open_chat_menu_and_press(qtbot, window, Qt.Key.Key_V)  # Chat → Show every agent's chats
     qtbot.waitUntil(lambda: chat_ids(window) == [3, 1, 4])
+    assert not panel.agent_chip.isVisible()

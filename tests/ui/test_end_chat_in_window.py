@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.transcript_panel import NO_SELECTION, WAITING
+from dialogs import ENTER, ESCAPE, DialogAnswerer, alt, letter
 from services.end_chat import end_chat
 from services.results import ChatStatus
-from window_helpers import OpenWindow, wait_until_idle
+from window_helpers import OpenWindow, select_chat, wait_until_idle
 
 JANE_SO_FAR = (
     "Chat on 29 Sep 2020 09:02:\n\n"
@@ -24,13 +25,16 @@ JANE_SO_FAR = (
 
 
 def select(qtbot: QtBot, window: MainWindow, chat_id: int) -> None:
-    assert window.chat_panel.select_chat(chat_id)
-    wait_until_idle(qtbot, window)
+    select_chat(qtbot, window, chat_id)
+
+
+def click_end_chat(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.mouseClick(window.transcript_panel.end_chat_button, Qt.MouseButton.LeftButton)
 
 
 def end_chat_and_wait(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
     with qtbot.waitSignal(window.transcript_panel.chat_ended, timeout=timeout):
-        window.transcript_panel.end_chat_button.click()
+        click_end_chat(qtbot, window)
     wait_until_idle(qtbot, window, timeout)
 
 
@@ -84,7 +88,7 @@ def test_a_waiting_chat_shows_a_friendly_placeholder(
 
 
 def test_ending_chat_2_writes_jane_1_txt_shows_its_path_and_updates_the_tables(
-    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, output_folder: Path, confirm: list[str]
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, output_folder: Path, confirm: DialogAnswerer
 ) -> None:
     window = open_window(folder_config)
     select(qtbot, window, 2)
@@ -92,9 +96,10 @@ def test_ending_chat_2_writes_jane_1_txt_shows_its_path_and_updates_the_tables(
     end_chat_and_wait(qtbot, window)
 
     written = output_folder / "jane" / "1.txt"
-    assert confirm == [
+    assert confirm.texts == [
         f"End chat 2 with Jane?\n\nThe transcript will be sent to Absolutely Class Airlines folder · {output_folder}."
     ]
+    assert (confirm.seen[0].title, confirm.seen[0].clicked) == ("End chat", "Yes")
     assert written.read_text("utf-8").startswith(JANE_SO_FAR + "\nThis chat took ")
     result = window.transcript_panel.result_box
     assert result.isVisible()
@@ -113,7 +118,7 @@ def test_open_folder_opens_the_customer_folder(
     open_window: OpenWindow,
     folder_config: Path,
     output_folder: Path,
-    confirm: list[str],
+    confirm: DialogAnswerer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     opened: list[QUrl] = []
@@ -127,39 +132,69 @@ def test_open_folder_opens_the_customer_folder(
     select(qtbot, window, 2)
     end_chat_and_wait(qtbot, window)
 
-    window.transcript_panel.result_box.open_folder_button.click()
+    qtbot.mouseClick(window.transcript_panel.result_box.open_folder_button, Qt.MouseButton.LeftButton)
 
     assert opened == [QUrl.fromLocalFile(str(output_folder / "jane"))]
 
 
-def test_answering_no_to_the_confirmation_changes_nothing(
+@pytest.mark.parametrize("key", [ENTER, ESCAPE], ids=["enter", "escape"])
+def test_enter_or_escape_on_the_confirmation_cancels_and_changes_nothing(
     qtbot: QtBot,
     open_window: OpenWindow,
     folder_config: Path,
     output_folder: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    dialogs: DialogAnswerer,
+    key: tuple[Qt.Key, Qt.KeyboardModifier],
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Cancel)
     window = open_window(folder_config)
     select(qtbot, window, 2)
+    dialogs.answer(key)
 
-    window.transcript_panel.end_chat_button.click()
+    click_end_chat(qtbot, window)
     wait_until_idle(qtbot, window)
 
+    (asked,) = dialogs.seen
+    assert asked.clicked == "Cancel"
     assert not (output_folder / "jane").exists()
+    chat = window.chat_panel.selected_chat()
+    assert chat is not None and chat.status is ChatStatus.IN_PROGRESS
     assert window.transcript_panel.end_chat_button.isEnabled()
-    assert window.runner.active_count == 0
+    assert not window.transcript_panel.result_box.isVisible()
+    assert (asked.icon, sorted(asked.buttons), asked.default_button) == (
+        QMessageBox.Icon.Question,
+        ["Cancel", "Yes"],
+        "Cancel",
+    )
+
+
+@pytest.mark.parametrize("key", [letter(Qt.Key.Key_Y), alt(Qt.Key.Key_Y)], ids=["y", "alt+y"])
+def test_yes_on_the_confirmation_ends_the_chat(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    folder_config: Path,
+    output_folder: Path,
+    dialogs: DialogAnswerer,
+    key: tuple[Qt.Key, Qt.KeyboardModifier],
+) -> None:
+    window = open_window(folder_config)
+    select(qtbot, window, 2)
+    dialogs.answer(key)
+
+    end_chat_and_wait(qtbot, window)
+
+    assert [dialog.clicked for dialog in dialogs] == ["Yes"]
+    assert (output_folder / "jane" / "1.txt").exists()
 
 
 def test_a_chat_ended_elsewhere_is_refused_with_the_reason_and_the_list_catches_up(
-    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: list[str]
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: DialogAnswerer
 ) -> None:
     window = open_window(folder_config)
     select(qtbot, window, 2)
     end_chat(2, window.context.database.unit_of_work(), window.context.integration)  # another desktop
 
     with qtbot.waitSignal(window.transcript_panel.end_refused):
-        window.transcript_panel.end_chat_button.click()
+        click_end_chat(qtbot, window)
     wait_until_idle(qtbot, window)
 
     result = window.transcript_panel.result_box
@@ -171,14 +206,14 @@ def test_a_chat_ended_elsewhere_is_refused_with_the_reason_and_the_list_catches_
 
 
 def test_while_ending_the_button_is_disabled_and_a_busy_indicator_shows(
-    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: list[str]
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: DialogAnswerer
 ) -> None:
     window = open_window(folder_config)
     select(qtbot, window, 2)
     panel = window.transcript_panel
 
     with qtbot.waitSignal(panel.chat_ended):
-        panel.end_chat_button.click()
+        click_end_chat(qtbot, window)
         assert not panel.end_chat_button.isEnabled()
         assert panel.busy_indicator.isVisible()
 

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 from werkzeug import Request, Response
@@ -14,21 +14,21 @@ from werkzeug import Request, Response
 from arthur_desktop.context import open_context
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.models.delivery_model import DeliveryModel
+from dialogs import DialogAnswerer
 from seed_data import SEED_DAY, add_chat
 from services.config import load_config
 from services.database import open_database
 from services.deliveries import list_deliveries
 from services.end_chat import close_chat_and_enqueue, end_chat
 from services.results import DeliveryStatus
-from window_helpers import OpenWindow, wait_until_idle
+from window_helpers import OpenWindow, choose, click_row, select_chat, wait_until_idle
 
 SLOW_SECONDS = 3
 
 
 def start_ending_chat_2(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.chat_panel.select_chat(2)
-    wait_until_idle(qtbot, window)
-    window.transcript_panel.end_chat_button.click()
+    select_chat(qtbot, window, 2)
+    qtbot.mouseClick(window.transcript_panel.end_chat_button, Qt.MouseButton.LeftButton)
 
 
 def end_chat_2(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
@@ -50,7 +50,11 @@ def statuses(model: DeliveryModel) -> list[DeliveryStatus]:
 
 
 def test_the_api_response_shows_after_ending_a_chat(
-    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts", method="POST").respond_with_data(
         '{"id": 42, "status": "stored"}', status=201, content_type="application/json"
@@ -71,7 +75,11 @@ def test_the_api_response_shows_after_ending_a_chat(
 
 
 def test_a_500_shows_a_queued_delivery_that_retry_delivers(
-    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts").respond_with_data("CRM is down", status=500)
     window = open_window(api_config())
@@ -90,7 +98,7 @@ def test_a_500_shows_a_queued_delivery_that_retry_delivers(
 
     httpserver.expect_oneshot_request("/transcripts").respond_with_data('{"id": 43}')
     with qtbot.waitSignal(window.transcript_panel.delivery_retried):
-        result.retry_button.click()
+        qtbot.mouseClick(result.retry_button, Qt.MouseButton.LeftButton)
     wait_until_idle(qtbot, window)
 
     assert result.message.text() == 'Transcript delivered: HTTP 200.\nResponse: {"id": 43}'
@@ -100,20 +108,24 @@ def test_a_500_shows_a_queued_delivery_that_retry_delivers(
 
 
 def test_the_deliveries_view_retries_the_selected_failed_delivery(
-    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts").respond_with_data("nope", status=503)
     window = open_window(api_config())
     end_chat_2(qtbot, window)
     panel = window.deliveries_panel
-    window.tabs.setCurrentWidget(panel)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert statuses(panel.model) == [DeliveryStatus.FAILED]
     assert not panel.retry_button.isEnabled()
 
-    assert panel.select_delivery(panel.model.rows[0].delivery_id)
+    click_row(qtbot, panel.table, panel.model.rows[0].delivery_id)
     assert panel.retry_button.isEnabled()
     httpserver.expect_oneshot_request("/transcripts").respond_with_json({"id": 44})
-    panel.retry_button.click()
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: statuses(panel.model) == [DeliveryStatus.DELIVERED])
 
     assert not panel.retry_button.isEnabled()
@@ -121,7 +133,11 @@ def test_the_deliveries_view_retries_the_selected_failed_delivery(
 
 
 def test_the_deliveries_view_filters_by_status(
-    qtbot: QtBot, open_window: OpenWindow, api_config: Callable[..., Path], httpserver: HTTPServer, confirm: list[str]
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts").respond_with_data("nope", status=503)
     window = open_window(api_config())
@@ -129,11 +145,13 @@ def test_the_deliveries_view_filters_by_status(
     panel = window.deliveries_panel
     shown = panel.table.proxy
 
-    panel.status_box.setCurrentText("Delivered")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+
+    choose(qtbot, panel.status_box, "Delivered")
     assert shown.rowCount() == 0
-    panel.status_box.setCurrentText("Failed")
+    choose(qtbot, panel.status_box, "Failed")
     assert shown.rowCount() == 1
-    panel.status_box.setCurrentText("All deliveries")
+    choose(qtbot, panel.status_box, "All deliveries")
     assert shown.rowCount() == 1
 
 
@@ -162,7 +180,7 @@ def test_the_window_keeps_responding_while_a_slow_api_answers(
     api_config: Callable[..., Path],
     httpserver: HTTPServer,
     api_gate: threading.Event,
-    confirm: list[str],
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts").respond_with_handler(slow_handler(api_gate))
     window = open_window(api_config(timeout_seconds=SLOW_SECONDS + 2))
@@ -177,7 +195,7 @@ def test_the_window_keeps_responding_while_a_slow_api_answers(
     panel = window.transcript_panel
     assert panel.busy_indicator.isVisible() and not panel.end_chat_button.isEnabled()
     assert window.runner.is_running("end-chat")
-    window.chat_panel.search_box.setText("J")  # the window still takes input
+    qtbot.keyClicks(window.chat_panel.search_box, "J")  # the window still takes input
     assert window.chat_panel.search_box.text() == "J"
     with qtbot.waitSignal(panel.chat_ended, timeout=(SLOW_SECONDS + 2) * 1000):
         api_gate.set()
@@ -193,7 +211,7 @@ def test_an_api_slower_than_its_timeout_leaves_the_transcript_queued(
     api_config: Callable[..., Path],
     httpserver: HTTPServer,
     api_gate: threading.Event,
-    confirm: list[str],
+    confirm: DialogAnswerer,
 ) -> None:
     httpserver.expect_oneshot_request("/transcripts").respond_with_handler(slow_handler(api_gate))
     window = open_window(api_config(timeout_seconds=1))

@@ -1,4 +1,9 @@
-"""File → Export performance… / Export chats…: a save dialog (patched here), then a CSV written off the GUI thread."""
+"""File → Export performance… / Export chats…: a save dialog (a stand-in here), then a CSV written off the GUI thread.
+
+The save dialog is the one place these tests replace a dialog: on a person's desktop it is the platform's native
+file dialog, which Qt does not draw and a test cannot drive offscreen (offscreen would show Qt's own dialog, which
+people never see). Every other dialog in the UI tests is the real one, answered by a key press (dialogs.py).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
-from window_helpers import OpenWindow, chat_ids, wait_until_idle
+from window_helpers import OpenWindow, chat_ids, click_row, wait_until_idle
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 class SaveDialog:
-    """Stands in for QFileDialog.getSaveFileName: answers with a chosen path and records what it was asked."""
+    """Stands in for QFileDialog.getSaveFileName (a native dialog; see above): answers with a chosen path and
+    records what it was asked."""
 
     def __init__(self) -> None:
         self.answer = ""
@@ -31,6 +39,13 @@ def save_dialog(monkeypatch: pytest.MonkeyPatch) -> SaveDialog:
     dialog = SaveDialog()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
     return dialog
+
+
+def open_file_menu_and_press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is menu)
+    qtbot.keyClick(menu, key)
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -69,12 +84,13 @@ def test_export_chats_writes_every_chat_of_the_filtered_list(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
 ) -> None:
     window = open_window(folder_config)
-    window.chat_panel.show_agent(3, "Test User 3")
+    click_row(qtbot, window.performance_panel.table, 3)
+    qtbot.keyClick(window.performance_panel.table, Qt.Key.Key_Return)  # drill down: Test User 3's chats
     qtbot.waitUntil(lambda: chat_ids(window) == [3, 4])
     save_dialog.answer = str(tmp_path / "agent-3")  # no suffix: .csv is added
 
     with qtbot.waitSignal(window.exporter.exported):
-        window.window_actions.export_chats.trigger()
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
 
     rows = read_rows(tmp_path / "agent-3.csv")
     assert [header.removesuffix(" (s)") for header in rows[0]] == table_headers(window, "chats")
@@ -89,7 +105,7 @@ def test_cancelling_the_dialog_exports_nothing(
 ) -> None:
     window = open_window(folder_config)
 
-    window.window_actions.export_chats.trigger()
+    open_file_menu_and_press(qtbot, window, Qt.Key.Key_C)  # File → Export chats…
     wait_until_idle(qtbot, window)
 
     assert len(save_dialog.asked) == 1
@@ -104,7 +120,7 @@ def test_an_export_to_an_unwritable_place_says_why_in_the_window(
     save_dialog.answer = str(tmp_path / "no-such-folder" / "chats.csv")
 
     with qtbot.waitSignal(window.exporter.failed):
-        window.window_actions.export_chats.trigger()
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
 
     assert window.message_bar.isVisible()
     assert window.message_bar.messages() == [
@@ -120,7 +136,7 @@ def test_the_export_actions_are_disabled_while_an_export_runs(
     save_dialog.answer = str(tmp_path / "chats.csv")
 
     with qtbot.waitSignal(window.exporter.exported):
-        window.window_actions.export_chats.trigger()
+        qtbot.keyClick(window, Qt.Key.Key_E, CTRL_SHIFT)
         assert not window.window_actions.export_chats.isEnabled()
         assert not window.window_actions.export_performance.isEnabled()
 

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
-from window_helpers import OpenWindow, wait_until_idle
+from arthur_desktop.window_actions import ABOUT
+from dialogs import ENTER, DialogAnswerer
+from window_helpers import OpenWindow, activate, select_chat
 
 MENUS = {
     "File": [("Export performance…", "Ctrl+E"), ("Export chats…", "Ctrl+Shift+E"), ("Quit", "Ctrl+Q")],
@@ -29,7 +31,7 @@ MENUS = {
         ("End chat…", "Ctrl+Shift+X"),
         ("Retry deliveries", "Ctrl+Shift+R"),
     ],
-    "Help": [("About Arthur Desktop", "")],
+    "Help": [("Open log folder", ""), ("About Arthur Desktop", "")],
 }
 
 
@@ -37,6 +39,7 @@ def menu_entries(window: MainWindow) -> dict[str, list[tuple[str, str]]]:
     entries = {}
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
+        assert isinstance(menu, QMenu)
         entries[menu_action.text().replace("&", "")] = [
             (action.text().replace("&", ""), action.shortcut().toString(QKeySequence.SequenceFormat.PortableText))
             for action in menu.actions()
@@ -54,6 +57,19 @@ def test_the_menus_hold_every_action_with_its_shortcut(open_window: OpenWindow, 
     assert all(action.menu() is not None and action.text().startswith("&") for action in window.menuBar().actions())
 
 
+def test_every_menu_entry_has_an_access_key_of_its_own(open_window: OpenWindow, folder_config: Path) -> None:
+    window = open_window(folder_config)
+
+    def access_keys(actions: list[QAction]) -> list[str]:
+        return [QKeySequence.mnemonic(a.text()).toString() for a in actions if not a.isSeparator()]
+
+    menus = {a.text(): access_keys(menu_of(a).actions()) for a in window.menuBar().actions()}
+    for keys in [access_keys(window.menuBar().actions()), *menus.values()]:
+        assert "" not in keys
+        assert len(set(keys)) == len(keys), keys  # two entries on one key: the key only moves between them
+    assert menus["&Chat"] == ["Alt+A", "Alt+V", "Alt+E", "Alt+R"]
+
+
 @pytest.mark.parametrize(
     ("key", "page", "focus"),
     [
@@ -67,20 +83,23 @@ def test_ctrl_and_a_number_brings_a_panel_forward_and_focuses_it(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path, key: Qt.Key, page: str, focus: str
 ) -> None:
     window = open_window(folder_config)
-    window.tabs.setCurrentWidget(window.deliveries_panel if page == "chat_panel" else window.chat_panel)
+    window.tabs.setCurrentWidget(window.chat_panel if page == "deliveries_panel" else window.deliveries_panel)
 
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
 
     panel = getattr(window, page)
-    assert window.tabs.currentWidget() is panel or window.tabs.indexOf(panel) < 0
+    if page == "performance_panel":  # always on screen, above the tabs: the tabs stay as they were
+        assert window.tabs.indexOf(panel) < 0 and window.tabs.currentWidget() is window.deliveries_panel
+    else:
+        assert window.tabs.currentWidget() is panel
     focused = window.focusWidget()
     assert focused is not None and focused.objectName() == focus
 
 
 def test_ctrl_f_selects_the_search_text(qtbot: QtBot, open_window: OpenWindow, folder_config: Path) -> None:
     window = open_window(folder_config)
-    window.chat_panel.search_box.setText("Jane")
-    window.tabs.setCurrentWidget(window.deliveries_panel)
+    qtbot.keyClicks(window.chat_panel.search_box, "Jane")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
 
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
 
@@ -88,34 +107,56 @@ def test_ctrl_f_selects_the_search_text(qtbot: QtBot, open_window: OpenWindow, f
     assert window.chat_panel.search_box.selectedText() == "Jane"
 
 
+def test_ctrl_f_in_the_search_box_selects_its_text_so_typing_starts_a_new_search(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+    search = window.chat_panel.search_box
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "Jane")
+    assert search.hasFocus() and search.selectedText() == ""
+
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "Jerry")
+
+    assert search.text() == "Jerry"
+
+
 def test_the_end_chat_shortcut_ends_the_selected_chat_and_is_enabled_only_when_it_can(
-    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: list[str]
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, confirm: DialogAnswerer
 ) -> None:
     window = open_window(folder_config)
     end_chat = window.window_actions.end_chat
     assert not end_chat.isEnabled()
-    window.chat_panel.select_chat(2)
-    wait_until_idle(qtbot, window)
+    select_chat(qtbot, window, 2)
     assert end_chat.isEnabled()
 
     with qtbot.waitSignal(window.transcript_panel.chat_ended):
         qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
-    assert len(confirm) == 1
+    assert [dialog.clicked for dialog in confirm] == ["Yes"]
     assert not end_chat.isEnabled()
 
 
-def test_about_and_quit(
-    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, monkeypatch: pytest.MonkeyPatch
+def test_help_about_from_the_keyboard_shows_the_about_box_and_ctrl_q_quits(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, dialogs: DialogAnswerer
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "about", lambda _parent, title, _text: shown.append(title))
     window = open_window(folder_config)
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    dialogs.answer(ENTER)
 
-    window.window_actions.about.trigger()
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is help_menu)
+    qtbot.keyClick(help_menu, Qt.Key.Key_A)  # the about box opens and the timer closes it
+    qtbot.waitUntil(lambda: dialogs.unanswered == 0)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+    (about,) = dialogs.seen
+    assert about.title == "About Arthur Desktop"
+    assert about.text == ABOUT
+    assert window.isVisible()
+    activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
-
-    assert shown == ["About Arthur Desktop"]
     assert not window.isVisible()
 
 
@@ -148,3 +189,9 @@ def test_the_key_widgets_have_accessible_names(open_window: OpenWindow, folder_c
         "datePreset": "Period of handled chats",
     }
     assert window.performance_panel.date_filter.accessibleName() == "Date range of handled chats"
+
+
+def menu_of(action: QAction) -> QMenu:
+    menu = action.menu()
+    assert isinstance(menu, QMenu)
+    return menu

@@ -19,7 +19,7 @@ from services.config import load_config
 from services.database import Database, open_database
 from services.end_chat import end_chat
 from services.results import ChatStatus
-from window_helpers import OpenWindow, chat_ids, wait_until_idle, write_config
+from window_helpers import OpenWindow, chat_ids, select_chat, wait_until_idle, write_config
 
 
 def chat_status(window: MainWindow, chat_id: int) -> ChatStatus | None:
@@ -51,8 +51,7 @@ def test_a_chat_ended_elsewhere_shows_at_the_next_refresh_in_place_keeping_selec
     for number in range(40):  # newer than the seed's chats, so chat 2 is far down the list
         add_chat(window.context.database, user_id=3, start=SEED_DAY + timedelta(days=1), seconds=number)
     qtbot.waitUntil(lambda: model.rowCount() == 46, timeout=4000)
-    assert window.chat_panel.select_chat(2)
-    wait_until_idle(qtbot, window)
+    select_chat(qtbot, window, 2)
     scroll = table.verticalScrollBar().value()
     assert scroll > 0
     resets: list[bool] = []
@@ -106,7 +105,7 @@ def test_on_postgresql_a_chat_ended_elsewhere_shows_at_once(
     qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
 ) -> None:
     window = postgres_window
-    assert window.chat_panel.select_chat(2)
+    select_chat(qtbot, window, 2)
     url = postgres_database.engine.url.render_as_string(hide_password=False)
 
     end_chat_on_another_desktop(url, 2, output_folder)

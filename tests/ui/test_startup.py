@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from arthur_desktop import app
 from arthur_desktop.cli.main import main
 from arthur_desktop.main_window import MainWindow
+from dialogs import ENTER, DialogAnswerer
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -83,24 +84,18 @@ def test_an_invalid_config_is_reported_on_stderr_for_a_screenshot(
 
 
 def test_an_unreachable_database_is_shown_in_a_message_box(
-    folder_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    folder_config: Path, tmp_path: Path, dialogs: DialogAnswerer
 ) -> None:
-    shown: list[tuple[str, str]] = []
-
-    def critical(_parent: object, title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
-        shown.append((title, text))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "critical", critical)
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", "utf-8")
+    dialogs.answer(ENTER)
 
     code = main(["--database-url", f"sqlite:///{blocked}/arthur.db", "--config", str(folder_config)])
 
     assert code == 1
-    assert len(shown) == 1
-    assert shown[0][0] == "Arthur Desktop cannot start"
-    assert str(blocked) in shown[0][1]
+    (shown,) = dialogs.seen
+    assert (shown.icon, shown.title, shown.clicked) == (QMessageBox.Icon.Critical, "Arthur Desktop cannot start", "OK")
+    assert str(blocked) in shown.text
 
 
 def test_cli_commands_do_not_import_qt(sqlite_url: str) -> None:

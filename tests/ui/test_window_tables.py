@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtWidgets import QToolBar
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -14,7 +15,16 @@ from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.workers import TaskRunner
 from seed_data import SEED_DAY, add_chat
 from services.database import open_database
-from window_helpers import OpenWindow, chat_ids, displayed, wait_until_idle, write_config
+from window_helpers import (
+    OpenWindow,
+    chat_ids,
+    choose,
+    click_row,
+    displayed,
+    select_chat,
+    wait_until_idle,
+    write_config,
+)
 
 
 def test_the_performance_table_shows_the_seed_figures(open_window: OpenWindow, folder_config: Path) -> None:
@@ -59,12 +69,15 @@ def test_the_chat_list_filters_by_status_and_searches_customer_and_agent(
     window = open_window(folder_config)
     panel = window.chat_panel
 
-    panel.status_box.setCurrentText("Waiting")
+    choose(qtbot, panel.status_box, "Waiting")
     qtbot.waitUntil(lambda: chat_ids(window) == [5, 6])
-    panel.status_box.setCurrentText("All statuses")
-    panel.search_box.setText("user 3")
+    choose(qtbot, panel.status_box, "All statuses")
+    qtbot.waitUntil(lambda: len(chat_ids(window)) == 6)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(panel.search_box, "user 3")
     qtbot.waitUntil(lambda: chat_ids(window) == [3, 4])
-    panel.search_box.setText("JAN")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # selects the text: typing replaces it
+    qtbot.keyClicks(panel.search_box, "JAN")
     qtbot.waitUntil(lambda: chat_ids(window) == [2])
 
 
@@ -74,7 +87,7 @@ def test_the_date_range_filter_limits_the_handled_chats(
     window = open_window(folder_config)
     model = window.performance_panel.model
 
-    window.performance_panel.date_filter.set_preset("Today")
+    choose(qtbot, window.performance_panel.date_filter.preset_box, "Today")
     qtbot.waitUntil(lambda: [r.chats_handled for r in model.rows] == [0, 0, 0])
     window.performance_panel.date_filter.set_custom_range(date(2020, 9, 29), date(2020, 9, 29))
     qtbot.waitUntil(lambda: [r.chats_handled for r in model.rows] == [1, 0, 2])
@@ -82,7 +95,7 @@ def test_the_date_range_filter_limits_the_handled_chats(
 
 def test_f5_refreshes_and_keeps_the_selected_chat(qtbot: QtBot, open_window: OpenWindow, folder_config: Path) -> None:
     window = open_window(folder_config)
-    assert window.chat_panel.select_chat(1)
+    select_chat(qtbot, window, 1)
     add_chat(window.context.database, user_id=2, start=SEED_DAY, seconds=60, customer="Newcomer")
 
     qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -106,9 +119,9 @@ def test_the_automatic_refresh_picks_up_new_chats_and_keeps_selection_and_scroll
     database = window.context.database
     for number in range(40):
         add_chat(database, user_id=1, start=SEED_DAY, seconds=number, customer=f"Customer {number}")
-    window.refresh()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: len(chat_ids(window)) == 46)
-    window.chat_panel.select_chat(4)  # the oldest chat: the last row, scrolled into view
+    click_row(qtbot, window.chat_panel.table, 4)  # the oldest chat: the last row, scrolled into view
     scroll = window.chat_panel.table.verticalScrollBar().value()
     assert scroll > 0
 
@@ -136,7 +149,9 @@ def test_an_unusable_database_shows_a_message_in_the_window(
     with window.context.database.engine.begin() as connection:
         connection.execute(text("ALTER TABLE chats RENAME TO chats_elsewhere"))
 
-    window.window_actions.refresh.trigger()
+    toolbar = window.findChild(QToolBar, "mainToolBar")
+    assert toolbar is not None
+    qtbot.mouseClick(toolbar.widgetForAction(window.window_actions.refresh), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(window.message_bar.messages()) == 3)
 
     assert window.message_bar.isVisible()
@@ -151,7 +166,7 @@ def test_the_window_remembers_its_geometry_and_splitters(
     window.resize(700, 560)  # the offscreen screen is 800 x 800
     window.splitters["main"].setSizes([300, 380])
     window.splitters["left"].setSizes([100, 400])
-    window.performance_panel.date_filter.set_preset("Last 30 days")
+    choose(qtbot, window.performance_panel.date_filter.preset_box, "Last 30 days")
     sizes = {name: splitter.sizes() for name, splitter in window.splitters.items()}
     window.close()
 

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from arthur_desktop.messages import error_message
 from arthur_desktop.workers import TaskRunner
 from services.errors import UnknownChat
+from services.locations import log_file_path
 
 
 class Listener(QObject):
@@ -89,5 +90,5 @@ def test_a_newer_task_under_the_same_key_silences_the_older_one(qtbot: QtBot, ru
 
 def test_an_unexpected_error_reads_as_a_sentence() -> None:
     assert error_message(ValueError("bad value")) == (
-        "Unexpected error (ValueError): bad value. Details are in the log."
+        f"Unexpected error (ValueError): bad value. Details are in the log, {log_file_path()}."
     )

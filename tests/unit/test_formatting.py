@@ -17,6 +17,9 @@ from services.formatting import format_duration, format_timestamp
         (390, "6m 30s"),
         (3_725, "1h 02m 05s"),
         (90_061, "1d 01h 01m"),
+        (-300, "-5m 00s"),  # an end recorded before the start, shown as it is
+        (-90_061, "-1d 01h 01m"),
+        (-0.4, "0s"),
     ],
 )
 def test_durations_read_as_a_person_would_say_them(seconds: float | None, shown: str) -> None:
