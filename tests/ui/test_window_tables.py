@@ -70,7 +70,7 @@ def test_the_chat_list_filters_by_status_and_searches_customer_and_agent(
     panel = window.chat_panel
 
     choose(qtbot, panel.status_box, "Waiting")
-    qtbot.waitUntil(lambda: chat_ids(window) == [5, 6])
+    qtbot.waitUntil(lambda: chat_ids(window) == [6, 5])  # the queue: longest waiting first
     choose(qtbot, panel.status_box, "All statuses")
     qtbot.waitUntil(lambda: len(chat_ids(window)) == 6)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
