@@ -14,6 +14,7 @@ from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.workers import TaskRunner
 from seed_data import SEED_DAY, add_chat
 from services.database import open_database
+from services.local_time import display_zone, zone_name
 from window_helpers import OpenWindow, chat_ids, displayed, wait_until_idle, write_config
 
 
@@ -60,7 +61,7 @@ def test_the_chat_list_filters_by_status_and_searches_customer_and_agent(
     panel = window.chat_panel
 
     panel.status_box.setCurrentText("Waiting")
-    qtbot.waitUntil(lambda: chat_ids(window) == [5, 6])
+    qtbot.waitUntil(lambda: chat_ids(window) == [6, 5])  # the queue: the longest-waiting first
     panel.status_box.setCurrentText("All statuses")
     panel.search_box.setText("user 3")
     qtbot.waitUntil(lambda: chat_ids(window) == [3, 4])
@@ -126,7 +127,8 @@ def test_the_status_bar_names_the_database_and_the_client(
     window = open_window(folder_config)
 
     assert window.status.database_label.text() == f"Database: {sqlite_url}"
-    assert window.status.client_label.text() == f"Client: Absolutely Class Airlines folder · {output_folder}"
+    client = f"Client: Absolutely Class Airlines folder · {output_folder}"
+    assert window.status.client_label.text() == f"{client} · times: {zone_name(display_zone())}"
 
 
 def test_an_unusable_database_shows_a_message_in_the_window(
