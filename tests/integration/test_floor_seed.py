@@ -111,8 +111,8 @@ def test_the_trend_and_the_busiest_times_export_to_csv(database: Database, tmp_p
 
     assert export_trend_csv(points, tmp_path / "trend.csv") == 24
     assert export_busiest_times_csv(cells, tmp_path / "busy.csv") == 168
-    trend_rows = list(csv.reader((tmp_path / "trend.csv").open(encoding="utf-8")))
-    busy_rows = list(csv.reader((tmp_path / "busy.csv").open(encoding="utf-8")))
+    trend_rows = list(csv.reader((tmp_path / "trend.csv").read_text("utf-8").splitlines()))
+    busy_rows = list(csv.reader((tmp_path / "busy.csv").read_text("utf-8").splitlines()))
     assert trend_rows[0] == [
         "Period start",
         "Chats created",
