@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from services.floor_seeks import (
     COLUMNS,
     MILLISECONDS,
-    SqliteSeeker,
     counted,
     lower_bound,
     lower_bound_sql,
@@ -32,6 +31,7 @@ from services.floor_seeks import (
 from services.handled_chats import handled_totals, split_window
 from services.models import AgentDayFigure, AgentValueBucket, Chat, User
 from services.results import TimeWindow
+from services.sqlite_seeks import SqliteSeeker
 from services.value_buckets import Measure
 
 # A window holding less than this share of the data: sort its few durations rather than step through all.

@@ -18,7 +18,6 @@ from services.floor_results import FloorSummary, ServiceLevelTarget
 from services.floor_seeks import (
     COLUMNS,
     BucketCounts,
-    SqliteSeeker,
     bucket_counts,
     counted,
     middle,
@@ -30,6 +29,7 @@ from services.handled_chats import checked_window
 from services.models import Chat
 from services.queue import waited_seconds, waiting_longer_than, waiting_now
 from services.results import TimeWindow
+from services.sqlite_seeks import SqliteSeeker
 from services.unit_of_work import UnitOfWork, begin_now
 from services.value_buckets import Measure, bucket_of, lower_bound
 

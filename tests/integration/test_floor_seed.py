@@ -7,12 +7,15 @@ Handling: chat 1 300 s, chat 3 180 s, chat 4 600 s; chat 2 in progress.
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from services.database import Database
+from services.floor_export import export_busiest_times_csv, export_trend_csv
 from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.performance import agent_performance
@@ -98,3 +101,26 @@ def test_the_busiest_times_are_tuesday_two_pm_in_india_and_nine_am_utc(database:
     assert [(c.weekday, c.hour, c.chats_created) for c in kolkata if c.chats_created] == [(1, 14, 6)]
     # UTC: 08:40, 08:50, 08:55 twice; 09:00 twice.
     assert [(c.weekday, c.hour, c.chats_created) for c in utc if c.chats_created] == [(1, 8, 4), (1, 9, 2)]
+
+
+def test_the_trend_and_the_busiest_times_export_to_csv(database: Database, tmp_path: Path) -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    day = TimeWindow(datetime(2020, 9, 28, 18, 30), datetime(2020, 9, 29, 18, 30))
+    points = trends(database.unit_of_work(), day, kolkata, target=ServiceLevelTarget(180), now=NOW)
+    cells = busiest_times(database.unit_of_work(), day, kolkata)
+
+    assert export_trend_csv(points, tmp_path / "trend.csv") == 24
+    assert export_busiest_times_csv(cells, tmp_path / "busy.csv") == 168
+    trend_rows = list(csv.reader((tmp_path / "trend.csv").read_text("utf-8").splitlines()))
+    busy_rows = list(csv.reader((tmp_path / "busy.csv").read_text("utf-8").splitlines()))
+    assert trend_rows[0] == [
+        "Period start",
+        "Chats created",
+        "Chats handled",
+        "Service level (%)",
+        "Median handling (s)",
+    ]
+    assert trend_rows[1] == ["2020-09-29T00:00:00+05:30", "0", "0", "", ""]
+    assert trend_rows[15] == ["2020-09-29T14:00:00+05:30", "6", "3", "33.3", "300"]
+    assert busy_rows[1] == ["Monday", "0", "0"]
+    assert busy_rows[1 + 24 + 14] == ["Tuesday", "14", "6"]

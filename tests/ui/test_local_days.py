@@ -43,5 +43,4 @@ def test_the_status_bar_names_the_time_zone_tz_chooses(
     status = AppStatusBar("sqlite:///x.db", "folder")
     qtbot.addWidget(status)
 
-    assert status.zone_label.objectName() == "statusTimeZone"
-    assert status.zone_label.text().startswith("Times: America/St_Johns (N")
+    assert status.client_label.text().startswith("Client: folder · times: America/St_Johns (N")
