@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from floor_scenarios import floor_scenarios
 from integrations.registry import create_integration
 from services.chats import list_chats
 from services.clock import utc_now
@@ -122,6 +123,7 @@ def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
             lambda: chat_transcript(ended_chat, uow(), folder),
             _sql(database, TRANSCRIPT_SQL, chat_id=ended_chat),
         ),
+        *floor_scenarios(database, Scenario),
         Scenario("end chat, folder client", lambda: end_chat(next(ending), uow(), folder), None),
     ]
 

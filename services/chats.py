@@ -29,7 +29,8 @@ def list_chats(
     limit: int = DEFAULT_PAGE_SIZE,
     after: ChatCursor | None = None,
 ) -> ChatPage:
-    """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after).
+    """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after). The waiting chats
+    are the queue: longest waiting (oldest) first.
 
     Chats another program stored without a created time come after all others, newest id first. They are
     read by a second query only when a page is not full and such chats exist, so that both queries walk
@@ -37,15 +38,18 @@ def list_chats(
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    chat_filter = chat_filter or ChatFilter()
     with uow:
         dialect = uow.session.get_bind().dialect.name
-        conditions = _filter_conditions(chat_filter or ChatFilter(), dialect)
+        conditions = _filter_conditions(chat_filter, dialect)
+        oldest_first = chat_filter.status is ChatStatus.WAITING  # the queue: longest waiting first
         rows: list[Row[Any]] = []
         if after is None or after.created is not None:
             dated = _summary_query().where(Chat.created.is_not(None), *conditions)
             if after is not None:
-                dated = dated.where(_before(after, dialect))
-            rows += uow.session.execute(dated.order_by(Chat.created.desc(), Chat.chat_id.desc()).limit(limit + 1))
+                dated = dated.where(_beyond(after, dialect, oldest_first=oldest_first))
+            order = (Chat.created, Chat.chat_id) if oldest_first else (Chat.created.desc(), Chat.chat_id.desc())
+            rows += uow.session.execute(dated.order_by(*order).limit(limit + 1))
         if len(rows) <= limit and _any_undated(uow):
             undated = _summary_query().where(Chat.created.is_(None), *conditions)
             if after is not None and after.created is None:
@@ -58,11 +62,13 @@ def list_chats(
     return ChatPage(chats=chats, next_cursor=next_cursor)
 
 
-def _before(cursor: ChatCursor, dialect: str) -> ColumnElement[bool]:
+def _beyond(cursor: ChatCursor, dialect: str, *, oldest_first: bool) -> ColumnElement[bool]:
+    """Past the cursor in the list's order: older chats, or, in the queue, newer ones."""
+    here, there = tuple_(Chat.created, Chat.chat_id), tuple_(cursor.created, cursor.chat_id)
     if dialect == "sqlite" and cursor.stored_created is not None:
         stored = type_coerce(Chat.created, String)  # the same column and index, compared as the text it is
-        return tuple_(stored, Chat.chat_id) < tuple_(literal(cursor.stored_created, String), cursor.chat_id)
-    return tuple_(Chat.created, Chat.chat_id) < tuple_(cursor.created, cursor.chat_id)
+        here, there = tuple_(stored, Chat.chat_id), tuple_(literal(cursor.stored_created, String), cursor.chat_id)
+    return here > there if oldest_first else here < there
 
 
 def _stored_text(value: object) -> str | None:
@@ -131,7 +137,7 @@ def _summary_query() -> Select[*tuple[Any, ...]]:
 def _filter_conditions(chat_filter: ChatFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if chat_filter.status is ChatStatus.WAITING:
-        conditions.append(Chat.handle_start.is_(None))
+        conditions += [Chat.handle_start.is_(None), Chat.handle_end.is_(None)]
     elif chat_filter.status is ChatStatus.IN_PROGRESS:
         conditions += [Chat.handle_start.is_not(None), Chat.handle_end.is_(None)]
     elif chat_filter.status is ChatStatus.ENDED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from integrations.base import IntegrationConfigError, TranscriptIntegration
 from integrations.registry import create_integration
 from services.errors import ConfigError
+from services.floor_config import FloorSettings, floor_settings
 from services.locations import CONFIG_ENV, default_config_path
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class AppConfig:
     client: str
     integration: TranscriptIntegration
     refresh_seconds: int
+    floor: FloorSettings = field(default_factory=FloorSettings)
 
 
 def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
@@ -56,7 +58,7 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
         raise ConfigError(f"{path}: key '{where}': {exc.message}") from exc
     except ValueError as exc:  # e.g. a NUL character in a path
         raise ConfigError(f"{path}: [{client}] holds an unusable value ({exc}).") from exc
-    return AppConfig(path, client, integration, _refresh_seconds(path, document))
+    return AppConfig(path, client, integration, _refresh_seconds(path, document), floor_settings(path, document))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """CSV exports of the window's tables: the columns the window shows, with numbers as numbers.
 
-Counts and ids are integers, durations are seconds (the header says "(s)"), timestamps are ISO 8601 in
-UTC, and a missing value is an empty field; the file is RFC 4180 and formula-safe (services.csv_format).
-Each export streams into a hidden file beside the target and
-renames it at the end, so a failed export never leaves a half-written file under the chosen name.
+Counts and ids are integers, durations are seconds (the header says "(s)"), timestamps are ISO 8601 in the
+computer's time zone with their UTC offset, and a missing value is an empty field; the file is RFC 4180 and
+formula-safe (services.csv_format). Each export streams into a hidden file beside the target and renames it at the
+end, so a failed export never leaves a half-written file under the chosen name.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from services.chats import list_chats
 from services.csv_format import CsvRowWriter, csv_writer
 from services.errors import ArthurError
+from services.local_time import display_zone, iso_local
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatSummary, TimeWindow
 from services.unit_of_work import UnitOfWork
@@ -96,11 +97,9 @@ def seconds_value(seconds: float | None) -> int | float | str:
 
 
 def iso_timestamp(value: datetime | None) -> str:
-    """The database keeps naive UTC times; the file says so. No time (written by another program): empty."""
-    if value is None:
-        return ""
-    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return aware.isoformat()
+    """The database keeps naive UTC times; the file gives them in local time with the offset, unambiguous. No time
+    (written by another program): empty."""
+    return "" if value is None else iso_local(value, display_zone())
 
 
 @contextmanager

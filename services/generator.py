@@ -14,15 +14,17 @@ from services.clock import utc_now
 from services.database import Database, prepare_schema
 from services.day_totals import resume_day_totals, suspend_day_totals
 from services.errors import ArthurError
+from services.first_response import resume_first_response, suspend_first_response
+from services.floor_totals import resume_floor_totals, suspend_floor_totals
 from services.models import Chat, Message, User
 from services.seed import advance_postgres_sequences
-from services.synthetic_data import ChatFactory, SyntheticMessage
+from services.synthetic_data import ChatFactory, SyntheticMessage, first_response_seconds
 from services.unit_of_work import begin_now
 
 BATCH_CHATS = 20_000
 _COLUMNS = {
     "users": ("user_id", "name"),
-    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end"),
+    "chats": ("chat_id", "created", "customer_name", "user_id", "handle_start", "handle_end", "first_response_seconds"),
     "messages": ("message_id", "chat_id", "text", "user_id", "sent_at"),
 }
 
@@ -70,6 +72,8 @@ def generate(
     with database.engine.begin() as connection:
         begin_now(connection)  # so that a failed load also puts the triggers back
         suspend_day_totals(connection)
+        suspend_first_response(connection)
+        suspend_floor_totals(connection)
         raw = connection.connection.driver_connection
         writer(raw, "users", [(user_id, f"Agent {user_id:04d}") for user_id in agent_ids])
         message_id = first_message
@@ -77,13 +81,18 @@ def generate(
             batch_end = min(batch_start + BATCH_CHATS, first_chat + plan.chats)
             chats = [factory.chat(chat_id) for chat_id in range(batch_start, batch_end)]
             messages: list[SyntheticMessage] = []
+            chat_rows = []
             for chat in chats:
-                messages.extend(factory.messages(chat, plan.messages_per_chat, message_id))
+                own = list(factory.messages(chat, plan.messages_per_chat, message_id))
+                messages.extend(own)
+                chat_rows.append((*_chat_row(chat), first_response_seconds(chat, own)))
                 message_id += plan.messages_per_chat
-            writer(raw, "chats", [_chat_row(c) for c in chats])
+            writer(raw, "chats", chat_rows)
             writer(raw, "messages", [(m.message_id, m.chat_id, m.text, m.user_id, m.sent_at) for m in messages])
             on_progress(len(chats))
         resume_day_totals(connection)
+        resume_first_response(connection, rebuild=False)  # the rows were written with their first responses
+        resume_floor_totals(connection)
     _tidy_after_bulk_load(database)
     return GenerationSummary(
         plan.agents, plan.chats, plan.chats * plan.messages_per_chat, time.perf_counter() - started

@@ -39,6 +39,13 @@ def handling_seconds_computed() -> Computed:
     return Computed(seconds_between(column("handle_start"), column("handle_end")), persisted=True)
 
 
+def wait_seconds_computed() -> Computed:
+    return Computed(seconds_between(column("created"), column("handle_start")), persisted=True)
+
+
+WAITING = text("handle_start IS NULL AND handle_end IS NULL")
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -60,9 +67,29 @@ class Chat(Base):
         ),
         # Only the chats in progress (thousands of a million), counted per agent without the table.
         Index("ix_chats_in_progress", "user_id", sqlite_where=IN_PROGRESS, postgresql_where=IN_PROGRESS),
-        # The chat list's order (newest first) and keyset paging, overall and per agent.
-        Index("ix_chats_created", "created", "chat_id"),
-        Index("ix_chats_agent_created", "user_id", "created", "chat_id"),
+        # The chat list's order (newest first) and keyset paging, overall and per agent; with the wait and
+        # first response, so the figures of a few days are read from these indexes alone (services.floor_*).
+        Index("ix_chats_created_figures", "created", "chat_id", "wait_seconds", "first_response_seconds"),
+        Index(
+            "ix_chats_agent_created_figures", "user_id", "created", "chat_id", "wait_seconds", "first_response_seconds"
+        ),
+        # Each agent's, and everyone's, chats in order of wait and of first response, for the medians' seeks.
+        Index("ix_chats_agent_wait", "user_id", "wait_seconds", "created"),
+        Index("ix_chats_agent_first_response", "user_id", "first_response_seconds", "created"),
+        Index("ix_chats_wait", "wait_seconds", "created"),
+        Index("ix_chats_first_response", "first_response_seconds", "created"),
+        # Everyone's handled chats in handling-time order, and each agent's by handle_end (a few days' medians).
+        Index("ix_chats_handling", "handling_seconds", "handle_end", sqlite_where=ENDED, postgresql_where=ENDED),
+        Index(
+            "ix_chats_agent_ended",
+            "user_id",
+            "handle_end",
+            "handling_seconds",
+            sqlite_where=ENDED,
+            postgresql_where=ENDED,
+        ),
+        # The queue: the chats still waiting, longest first.
+        Index("ix_chats_waiting", "created", "chat_id", sqlite_where=WAITING, postgresql_where=WAITING),
     )
 
     chat_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,6 +101,11 @@ class Chat(Base):
     # handle_end - handle_start in seconds, kept by the database itself (whoever ends the chat), so that the
     # performance figures over millions of chats read one indexed column instead of computing every duration.
     handling_seconds: Mapped[float | None] = mapped_column(Float, handling_seconds_computed())
+    # handle_start - created: how long the customer waited for an agent, kept by the database like handling_seconds.
+    wait_seconds: Mapped[float | None] = mapped_column(Float, wait_seconds_computed())
+    # From the customer's first message to the agent's first answer (services.first_response), kept by triggers
+    # on messages and chats, since it depends on other rows.
+    first_response_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class AgentDayTotal(Base):
@@ -95,6 +127,64 @@ class AgentDayTotal(Base):
     chats_handled: Mapped[int] = mapped_column(Integer)
     # Whole milliseconds (handling_seconds is rounded to them), so adding and removing chats stays exact.
     handling_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class _CountsAndTotals:
+    # Whole milliseconds, so adding and removing chats stays exact.
+    chats: Mapped[int] = mapped_column(Integer)
+    total_ms: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgentDayFigure(_CountsAndTotals, Base):
+    """Per agent, per UTC day of created, per measure (wait, first response): chats and their total, kept by
+    triggers on chats (services.floor_totals), for the performance table's averages over a time window."""
+
+    __tablename__ = "agent_day_figures"
+    __table_args__ = (
+        Index("ix_agent_day_figures_day", "day", "measure", "user_id", "chats", "total_ms"),
+        {"sqlite_with_rowid": False},
+    )
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AgentValueBucket(_CountsAndTotals, Base):
+    """Per agent, per measure, per duration bucket (services.value_buckets), over all time."""
+
+    __tablename__ = "agent_value_buckets"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The agent's chats of this measure in lower buckets: the bucket holding rank r is the one with
+    # below <= r < below + chats.
+    below: Mapped[int] = mapped_column(Integer)
+
+
+class DayValueBucket(_CountsAndTotals, Base):
+    """Everyone's chats per UTC day (of created; of handle_end for handling), per measure, per duration bucket."""
+
+    __tablename__ = "day_value_buckets"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    measure: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class SlotCount(Base):
+    """Everyone's chats created (measure 0) and handled (measure 3) per quarter of an hour of UTC, numbered from
+    1970-01-01 00:00: local days and hours in any time zone are made of whole quarters."""
+
+    __tablename__ = "slot_counts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    measure: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chats: Mapped[int] = mapped_column(Integer)
 
 
 class Message(Base):

@@ -37,12 +37,19 @@ class TimeWindow:
 
 @dataclass(frozen=True)
 class AgentPerformance:
+    """Handled chats and handling time count the chats ended in the window (by handle_end); wait and first
+    response count the chats created in it. None: no chat to measure (not zero, which would read as instant)."""
+
     user_id: int
     name: str | None
     chats_handled: int
     chats_in_progress: int
     average_handling_seconds: float | None
     median_handling_seconds: float | None
+    average_wait_seconds: float | None = None
+    median_wait_seconds: float | None = None
+    average_first_response_seconds: float | None = None
+    median_first_response_seconds: float | None = None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 Everything this version needs beside the brief's tables is added when missing: the tables (create_all adds
 missing ones only), the columns added to Arthur Desktop's own tables since (nullable, so an ALTER TABLE adds
-them on both engines), the generated handling_seconds column (SQLite can only add it as VIRTUAL, which its
-indexes then store), the indexes, the day totals with their triggers and the search index. A database that
+them on both engines), the generated handling_seconds and wait_seconds columns (SQLite can only add them as
+VIRTUAL, which its indexes then store), the indexes, the day totals with their triggers, the first response
+times and the live floor's totals with theirs (services.first_response, services.floor_totals), and the search
+index. A database that
 has it all is only read. Otherwise the changes are made in one transaction that holds a lock (SQLite's write
 lock, a PostgreSQL advisory lock), so desktops opening the same database at the same moment take turns.
 """
@@ -16,6 +18,8 @@ from sqlalchemy import Column, Connection, Engine, Inspector, column, inspect, t
 from sqlalchemy.schema import CreateColumn
 
 from services.day_totals import ensure_day_totals, has_day_total_triggers
+from services.first_response import has_first_response_triggers, install_first_response
+from services.floor_totals import has_floor_totals, install_floor_totals
 from services.models import Base
 from services.search_index import ensure_search_index, has_search_index
 from services.sql_time import seconds_between
@@ -24,7 +28,9 @@ from services.unit_of_work import begin_now
 log = logging.getLogger(__name__)
 
 # Indexes of older versions that a wider one now serves.
-_REPLACED_INDEXES = ("ix_chats_agent_handling", "ix_chats_handle_end")
+_REPLACED_INDEXES = ("ix_chats_agent_handling", "ix_chats_handle_end", "ix_chats_created", "ix_chats_agent_created")
+# Generated columns of chats and the times they are the difference of, in the order they were introduced.
+_GENERATED = {"handling_seconds": ("handle_start", "handle_end"), "wait_seconds": ("created", "handle_start")}
 _SCHEMA_LOCK_KEY = 0x4172_7468_7572_0001  # "Arthur" and 1: an advisory lock no other program should use
 
 
@@ -38,14 +44,23 @@ def upgrade_schema(engine: Engine) -> None:
         Base.metadata.create_all(connection)
         for table_name, added in _missing_columns(inspect(connection)):
             _add_column(connection, table_name, added)
-        if "handling_seconds" not in {c["name"] for c in inspect(connection).get_columns("chats")}:
-            _add_handling_seconds(connection)
+        present = {c["name"] for c in inspect(connection).get_columns("chats")}
+        for name, (start, end) in _GENERATED.items():
+            if name not in present:
+                _add_generated_seconds(connection, name, start, end)
+        if not has_first_response_triggers(connection):
+            # Before the indexes holding the first responses exist: a million rows written once, not re-indexed.
+            log.info("Working out the first response times")
+            install_first_response(connection)
         for table in Base.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(connection, checkfirst=True)
         for name in _REPLACED_INDEXES:
             connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
         ensure_day_totals(connection)
+        if not has_floor_totals(connection):
+            log.info("Building the live floor's totals")
+            install_floor_totals(connection)
         ensure_search_index(connection)
 
 
@@ -54,7 +69,7 @@ def schema_is_current(connection: Connection) -> bool:
     tables = set(inspector.get_table_names())
     if not set(Base.metadata.tables) <= tables:
         return False
-    if "handling_seconds" not in {c["name"] for c in inspector.get_columns("chats")}:
+    if not set(_GENERATED) <= {c["name"] for c in inspector.get_columns("chats")}:
         return False
     if _missing_columns(inspector):
         return False
@@ -62,13 +77,18 @@ def schema_is_current(connection: Connection) -> bool:
         present = {index["name"] for index in inspector.get_indexes(table.name)}
         if not {index.name for index in table.indexes} <= present or present & set(_REPLACED_INDEXES):
             return False
-    return has_day_total_triggers(connection) and has_search_index(connection)
+    return (
+        has_day_total_triggers(connection)
+        and has_first_response_triggers(connection)
+        and has_floor_totals(connection)
+        and has_search_index(connection)
+    )
 
 
 def _missing_columns(inspector: Inspector) -> list[tuple[str, Column[object]]]:
     """Plain columns of the tables that exist, as this version defines them, that the database lacks.
 
-    handling_seconds (generated) has its own step; the brief's own columns are never missing.
+    The generated columns have their own step; the brief's own columns are never missing.
     """
     missing = []
     tables = set(inspector.get_table_names())
@@ -94,13 +114,11 @@ def _lock_schema(connection: Connection) -> None:
         begin_now(connection, for_writing=True)
 
 
-def _add_handling_seconds(connection: Connection) -> None:
+def _add_generated_seconds(connection: Connection, name: str, start: str, end: str) -> None:
     dialect = connection.dialect
-    expression = seconds_between(column("handle_start"), column("handle_end")).compile(
+    expression = seconds_between(column(start), column(end)).compile(
         dialect=dialect, compile_kwargs={"literal_binds": True}
     )
     kind = "DOUBLE PRECISION" if dialect.name == "postgresql" else "REAL"
     storage = "STORED" if dialect.name == "postgresql" else "VIRTUAL"
-    connection.execute(
-        text(f"ALTER TABLE chats ADD COLUMN handling_seconds {kind} GENERATED ALWAYS AS ({expression}) {storage}")
-    )
+    connection.execute(text(f"ALTER TABLE chats ADD COLUMN {name} {kind} GENERATED ALWAYS AS ({expression}) {storage}"))

@@ -88,4 +88,5 @@ class WindowBound(TypeDecorator[datetime]):
             return value
         if value.time() == time():
             return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="microseconds")
+        # Likewise a whole second ('… 23:00:00' sorts before '… 23:00:00.000000'), e.g. a local midnight in UTC.
+        return value.isoformat(sep=" ", timespec="seconds" if value.microsecond == 0 else "microseconds")

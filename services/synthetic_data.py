@@ -147,6 +147,22 @@ class SyntheticMessage:
     sent_at: datetime
 
 
+def whole_milliseconds(moment: datetime) -> datetime:
+    """Times to the millisecond, as SQLite's date functions read them, so durations worked out here and by either
+    database are the same."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def first_response_seconds(chat: SyntheticChat, messages: list[SyntheticMessage]) -> float | None:
+    """As the database works it out (services.first_response), for a chat's messages in transcript order."""
+    timed = sorted((m for m in messages if m.sent_at is not None), key=lambda m: (m.sent_at, m.message_id))
+    answer = next((m for m in timed if m.user_id is not None), None)
+    if answer is None:
+        return None
+    asked = timed[0].sent_at if timed[0].user_id is None else chat.handle_start
+    return None if asked is None else round((answer.sent_at - asked).total_seconds(), 3)
+
+
 class ChatFactory:
     """Deterministic for a given seed, so a benchmark database can be rebuilt identically."""
 
@@ -160,11 +176,13 @@ class ChatFactory:
         roll = rng.random()
         waiting, in_progress = roll < SHARE_WAITING, SHARE_WAITING <= roll < SHARE_WAITING + SHARE_IN_PROGRESS
         window = RECENT if waiting or in_progress else YEAR
-        created = self._now - window * rng.random()
+        created = whole_milliseconds(self._now - window * rng.random())
         customer = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         if waiting:
             return SyntheticChat(chat_id, created, customer, None, None, None)
-        handle_start = min(created + timedelta(seconds=min(rng.expovariate(1 / 60), 1_800)), self._now)
+        handle_start = whole_milliseconds(
+            min(created + timedelta(seconds=min(rng.expovariate(1 / 60), 1_800)), self._now)
+        )
         handle_end = None if in_progress else handle_start + timedelta(seconds=self._handling_seconds())
         return SyntheticChat(chat_id, created, customer, rng.choice(self._agents), handle_start, handle_end)
 
@@ -177,9 +195,9 @@ class ChatFactory:
             from_agent = chat.user_id is not None and i % 2 == 1
             text = self._random.choice(AGENT_LINES if from_agent else CUSTOMER_LINES)
             user_id = chat.user_id if from_agent else None
-            yield SyntheticMessage(first_id + i, chat.chat_id, text, user_id, start + step * i)
+            yield SyntheticMessage(first_id + i, chat.chat_id, text, user_id, whole_milliseconds(start + step * i))
 
     def _handling_seconds(self) -> float:
         # Log-normal: most chats take minutes, a long tail takes hours (median six minutes).
         seconds = self._random.lognormvariate(math.log(360), 0.9)
-        return round(min(max(seconds, 5.0), 6 * 3_600.0), 6)
+        return round(min(max(seconds, 5.0), 6 * 3_600.0), 3)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from datetime import tzinfo
 
 from arthur_desktop.cli.commands import CommandContext
 from arthur_desktop.cli.output import plain_record, render_json, render_table
 from services.deliveries import count_undelivered, list_deliveries, retry_delivery, retry_pending_deliveries
 from services.end_chat import end_chat
-from services.formatting import delivery_outcome, format_timestamp, name_or_no_value
+from services.end_chats import EndChatOutcome, end_chats
+from services.formatting import delivery_outcome, name_or_no_value
+from services.local_time import format_local
 from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 from services.transcripts import chat_transcript
 
@@ -24,13 +27,39 @@ _OUTCOMES = {
 
 
 def run_end_chat(ctx: CommandContext) -> int:
+    """One id: as before. Several: each chat is ended on its own and a refusal does not stop the others; one line
+    (or JSON record) per chat, and exit 1 when any was refused or left its transcript queued."""
     integration = ctx.config.integration
-    result = end_chat(ctx.args.chat_id, ctx.database.unit_of_work(), integration)
+    if len(ctx.args.chat_ids) == 1:
+        result = end_chat(ctx.args.chat_ids[0], ctx.database.unit_of_work(), integration)
+        if ctx.args.format == "json":
+            ctx.print_line(render_json(_end_chat_record(result, ctx)))
+        return _report_ended(ctx, result)
+    outcomes = end_chats(
+        ctx.args.chat_ids,
+        ctx.database.unit_of_work(),
+        integration,
+        on_outcome=lambda outcome: None if ctx.args.format == "json" else _report_outcome(ctx, outcome),
+    )
     if ctx.args.format == "json":
-        record = plain_record(result)
-        ctx.print_line(render_json({key: record[key] for key in END_CHAT_KEYS}))
-    elif result.status == "delivered":
-        ctx.print_line(describe_delivered(result))
+        ctx.print_line(render_json([_outcome_record(outcome, ctx) for outcome in outcomes]))
+        for outcome in outcomes:
+            _report_outcome(ctx, outcome, quiet=True)
+    return 0 if all(outcome.delivered for outcome in outcomes) else 1
+
+
+def _report_outcome(ctx: CommandContext, outcome: EndChatOutcome, *, quiet: bool = False) -> None:
+    if outcome.result is not None:
+        _report_ended(ctx, outcome.result, quiet=quiet)
+    else:
+        print(f"arthur-desktop: error: {outcome.refusal}", file=sys.stderr)
+
+
+def _report_ended(ctx: CommandContext, result: EndChatResult, *, quiet: bool = False) -> int:
+    if result.status == "delivered":
+        if ctx.args.format != "json" and not quiet:
+            ctx.print_line(describe_delivered(result))
+        return 0
     if result.status == "needs-attention":
         print(
             f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript needs attention "
@@ -39,14 +68,27 @@ def run_end_chat(ctx: CommandContext) -> int:
             file=sys.stderr,
         )
         return 1
-    if result.status != "delivered":
-        print(
-            f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript was not delivered "
-            f"({result.error}); it is queued: run 'arthur-desktop deliveries --retry'.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    print(
+        f"arthur-desktop: error: chat {result.chat_id} ended, but its transcript was not delivered "
+        f"({result.error}); it is queued: run 'arthur-desktop deliveries --retry'.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _end_chat_record(result: EndChatResult, ctx: CommandContext) -> dict[str, object]:
+    record = plain_record(result, ctx.zone)
+    return {key: record[key] for key in END_CHAT_KEYS}
+
+
+def _outcome_record(outcome: EndChatOutcome, ctx: CommandContext) -> dict[str, object]:
+    if outcome.result is not None:
+        return {**_end_chat_record(outcome.result, ctx), "refusal": None}
+    return {key: None for key in END_CHAT_KEYS} | {
+        "chat_id": outcome.chat_id,
+        "status": "refused",
+        "refusal": outcome.refusal,
+    }
 
 
 def describe_delivered(result: EndChatResult) -> str:
@@ -68,9 +110,9 @@ def run_deliveries(ctx: CommandContext) -> int:
     retried = retry_pending_deliveries(ctx.database.unit_of_work(), ctx.config.integration) if ctx.args.retry else None
     records = list_deliveries(ctx.database.unit_of_work())
     if ctx.args.format == "json":
-        ctx.print_line(render_json([plain_record(r) for r in records]))
+        ctx.print_line(render_json([plain_record(r, ctx.zone) for r in records]))
     else:
-        ctx.print_line(_deliveries_table(records))
+        ctx.print_line(_deliveries_table(records, ctx.zone))
     if not retried_by_hand:
         return 1
     if retried is None:
@@ -112,7 +154,7 @@ def _retry_one(ctx: CommandContext, delivery_id: int) -> bool:
     return False
 
 
-def _deliveries_table(records: list[DeliveryRecord]) -> str:
+def _deliveries_table(records: list[DeliveryRecord], zone: tzinfo) -> str:
     return render_table(
         ("ID", "Chat", "Customer", "Client", "Status", "Attempts", "Updated", "Result"),
         [
@@ -123,7 +165,7 @@ def _deliveries_table(records: list[DeliveryRecord]) -> str:
                 r.client,
                 r.status.value,
                 str(r.attempts),
-                format_timestamp(r.updated),
+                format_local(r.updated, zone),
                 delivery_outcome(r),
             )
             for r in records

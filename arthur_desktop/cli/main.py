@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from arthur_desktop.cli import commands, delivery_commands, generate_command, interrupts
+from arthur_desktop.cli import commands, delivery_commands, floor_commands, generate_command, interrupts
 from arthur_desktop.cli.logs import configure_logging
 from arthur_desktop.cli.parser import build_parser
 from services.errors import ArthurError, InvalidDatabaseUrl, InvalidTimeWindow
@@ -22,6 +22,8 @@ _USAGE_ERRORS = (InvalidDatabaseUrl, InvalidTimeWindow)
 
 COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
     "performance": commands.run_performance,
+    "summary": floor_commands.run_summary,
+    "trends": floor_commands.run_trends,
     "chats": commands.run_chats,
     "user": commands.run_user,
     "init-db": commands.run_init_db,

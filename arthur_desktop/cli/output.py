@@ -5,16 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import Enum
 from typing import Any
 
 from services.csv_format import csv_text
+from services.local_time import iso_local, local_zone
 
 
-def plain_record(result: Any) -> dict[str, Any]:
-    """A frozen result as a JSON-ready dict: datetimes in ISO 8601, enums as their value."""
-    return {key: _plain_value(value) for key, value in dataclasses.asdict(result).items()}
+def plain_record(result: Any, zone: tzinfo | None = None) -> dict[str, Any]:
+    """A frozen result as a JSON-ready dict: times in ISO 8601 with their UTC offset, in zone (the computer's
+    when None); enums as their value."""
+    zone = zone or local_zone()
+    return {key: _plain_value(value, zone) for key, value in dataclasses.asdict(result).items()}
 
 
 def render_json(records: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> str:
@@ -41,9 +44,9 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric:
     return "\n".join([line(headers), rule, *(line(row) for row in rows)])
 
 
-def _plain_value(value: Any) -> Any:
+def _plain_value(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return iso_local(value, zone)
     if isinstance(value, Enum):
         return value.value
     return value

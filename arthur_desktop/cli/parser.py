@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from services.errors import InvalidSearchText
+from services.floor_results import TrendStep
 from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path, default_database_path
 from services.results import ChatStatus
 from services.search_index import check_search_text
@@ -78,10 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png", help="open the window, render it to FILE.png, exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    performance = commands.add_parser("performance", parents=[common], help="chats handled and handling time per agent")
-    performance.add_argument("--from", dest="start", type=parse_when, help="handle_end on or after DATE (UTC)")
-    performance.add_argument("--to", dest="end", type=parse_when, help="handle_end before DATE (UTC)")
+    performance = commands.add_parser(
+        "performance", parents=[common], help="chats handled, handling time, wait and first response per agent"
+    )
+    _add_period(performance, "handled: ended; wait and first response: created")
     _add_format(performance, FORMATS)
+
+    summary = commands.add_parser(
+        "summary", parents=[common], help="the floor: created, handled, waiting, service level"
+    )
+    _add_period(summary, "created or ended, as for performance")
+    _add_target(summary)
+    _add_format(summary, ("table", "json"))
+
+    trend = commands.add_parser(
+        "trends", parents=[common], help="per local day or hour: created, handled, service level"
+    )
+    _add_period(trend, "the days or hours shown")
+    trend.add_argument(
+        "--by", choices=[step.value for step in TrendStep], help="day or hour (hour for two days or less, else day)"
+    )
+    _add_target(trend)
+    _add_format(trend, FORMATS)
 
     chats = commands.add_parser("chats", parents=[common], help="list chats, newest first")
     chats.add_argument("--status", choices=[status.value for status in ChatStatus], help="%(choices)s")
@@ -98,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("init-db", parents=[common], help="create the tables and seed an empty database")
 
-    end = commands.add_parser("end-chat", parents=[common], help="end a chat and deliver its transcript")
-    end.add_argument("chat_id", type=positive_int, metavar="ID")
+    end = commands.add_parser("end-chat", parents=[common], help="end chats and deliver their transcripts")
+    end.add_argument("chat_ids", type=positive_int, metavar="ID", nargs="+", help="one or more chats, each on its own")
     _add_format(end, ("text", "json"))
 
     transcript = commands.add_parser(
@@ -139,19 +158,30 @@ def _common_options() -> OneLineErrorParser:
     return common
 
 
+def _add_period(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--from", dest="start", type=parse_when, help=f"on or after DATE, local time ({what})")
+    parser.add_argument("--to", dest="end", type=parse_when, help="before DATE, local time")
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--target-seconds",
+        type=positive_int,
+        metavar="N",
+        help="service level: picked up within N seconds (the config's [service_level] target_seconds)",
+    )
+
+
 def _add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format (%(default)s)")
 
 
 def parse_when(text: str) -> datetime:
-    """YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], naive UTC."""
+    """YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]: a local day or time (naive), or a time with its UTC offset (aware)."""
     try:
-        value = datetime.fromisoformat(text.strip())
+        return datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    if value.tzinfo is not None:
-        raise argparse.ArgumentTypeError(f"'{text}' has a time zone; give UTC times without one")
-    return value
 
 
 def search_text(text: str) -> str:

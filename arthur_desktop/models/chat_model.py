@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
 
 from arthur_desktop.models.record_model import Column, Index, RecordTableModel, number_sort, text_sort
-from services.formatting import format_duration, format_timestamp, name_or_no_value
+from services.formatting import format_duration, name_or_no_value
+from services.local_time import display_zone, format_local
 from services.results import ChatCursor, ChatPage, ChatStatus, ChatSummary
 
 _STATUS_ORDER = {ChatStatus.WAITING: 0, ChatStatus.IN_PROGRESS: 1, ChatStatus.ENDED: 2}
@@ -21,7 +22,7 @@ COLUMNS: tuple[Column[ChatSummary], ...] = (
         lambda c: _STATUS_ORDER[c.status],
         colour=lambda c: _STATUS_COLOURS[c.status],
     ),
-    Column("Created", lambda c: format_timestamp(c.created), lambda c: _created_sort(c)),
+    Column("Created", lambda c: format_local(c.created, display_zone()), lambda c: _created_sort(c)),
     Column(
         "Handling",
         lambda c: format_duration(c.handling_seconds),

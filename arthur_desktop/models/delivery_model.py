@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
-from services.formatting import delivery_outcome, format_timestamp, name_or_no_value
+from services.formatting import delivery_outcome, name_or_no_value
+from services.local_time import display_zone, format_local
 from services.results import DeliveryRecord, DeliveryStatus
 
 STATUS_LABELS = {
@@ -36,7 +37,7 @@ COLUMNS: tuple[Column[DeliveryRecord], ...] = (
         colour=lambda d: STATUS_COLOURS[d.status],
     ),
     Column("Attempts", lambda d: str(d.attempts), lambda d: d.attempts, numeric=True),
-    Column("Updated", lambda d: format_timestamp(d.updated), lambda d: d.updated.isoformat()),
+    Column("Updated", lambda d: format_local(d.updated, display_zone()), lambda d: d.updated.isoformat()),
     Column(
         "Outcome",
         delivery_outcome,

@@ -1,14 +1,14 @@
-"""Which days of handled chats count: a preset (today, last 7 or 30 days, all time) or a custom range."""
+"""Which days count: a preset (today, last 7 or 30 days, all time) or a custom range, in local days."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta, tzinfo
 
 from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from services.clock import utc_now
+from services.local_time import display_zone, local_days, local_today
 from services.results import TimeWindow
 
 TODAY = "Today"
@@ -21,24 +21,28 @@ _PRESET_DAYS = {TODAY: 1, LAST_7_DAYS: 7, LAST_30_DAYS: 30}
 _DATE_FORMAT = "yyyy-MM-dd"
 
 
-def utc_today() -> date:
-    return utc_now().date()
-
-
 class DateRangeFilter(QWidget):
-    """Days are UTC days, like every time in the database; a custom range includes both of its days."""
+    """Days are the computer's local days (TZ honoured), from local midnight to local midnight; a custom range
+    includes both of its days."""
 
     window_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, today: Callable[[], date] = utc_today) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] | None = None,
+        zone: tzinfo | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._today = today
+        self._zone = zone or display_zone()
+        self._today = today or (lambda: local_today(self._zone))
         self.setAccessibleName("Date range of handled chats")
         self.preset_box = QComboBox(self)
         self.preset_box.setObjectName("datePreset")
         self.preset_box.addItems(PRESETS)
         self.preset_box.setCurrentText(ALL_TIME)
-        self.preset_box.setToolTip("Chats ended in this period (UTC days)")
+        self.preset_box.setToolTip("Chats ended in this period (local days)")
         self.preset_box.setAccessibleName("Period of handled chats")
         self.from_edit = self._date_edit("dateFrom")
         self.from_edit.setAccessibleName("First day")
@@ -64,7 +68,7 @@ class DateRangeFilter(QWidget):
         self.set_preset(CUSTOM)
 
     def time_window(self) -> TimeWindow | None:
-        """None for all time; otherwise [first day 00:00, day after the last day 00:00)."""
+        """None for all time; otherwise [first day 00:00, day after the last day 00:00) local time, in UTC."""
         preset = self.preset()
         if preset == ALL_TIME:
             return None
@@ -73,9 +77,7 @@ class DateRangeFilter(QWidget):
         else:
             last_day = self._today()
             first_day = last_day - timedelta(days=_PRESET_DAYS[preset] - 1)
-        # The last day a date can hold (9999-12-31) has no day after it: the window is open at its end.
-        end = None if last_day == date.max else _midnight(last_day + timedelta(days=1))
-        return TimeWindow(_midnight(first_day), end)
+        return local_days(first_day, last_day, self._zone)
 
     def _date_edit(self, object_name: str) -> QDateEdit:
         edit = QDateEdit(self)
@@ -108,10 +110,6 @@ class DateRangeFilter(QWidget):
         self.to_edit.setMinimumDate(self.from_edit.date())
         if self.preset() == CUSTOM:
             self.window_changed.emit()
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time())
 
 
 def _day(value: QDate) -> date:

@@ -1,4 +1,5 @@
-"""The status bar: which database and which client are in use, when the data was last loaded, and whether work runs."""
+"""The status bar: which database and which client are in use, the time zone times are shown in, when the data was
+last loaded, and whether work runs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import datetime
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from services.local_time import display_zone, zone_name
 
 _MESSAGE_MS = 8000
 
@@ -23,7 +26,11 @@ class AppStatusBar(QStatusBar):
         self.busy.setToolTip("Working…")
         self.updated_label = QLabel(self)
         self.database_label = self._permanent_label(f"Database: {database}", "statusDatabase")
-        self.client_label = self._permanent_label(f"Client: {client}", "statusClient")
+        # The zone times are shown in goes with the client, not in a label of its own: one more widget in the bar
+        # makes Qt paint more, and PySide6 6.11 keeps a reference to None now and then on the way
+        # (tests/ui/test_refcount_stability.py).
+        self.zone = zone_name(display_zone())
+        self.client_label = self._permanent_label(f"Client: {client} · times: {self.zone}", "statusClient")
         self.addPermanentWidget(self.busy)
         self.addPermanentWidget(self.updated_label)
         self.addPermanentWidget(self.database_label)

@@ -40,7 +40,7 @@ def test_the_list_runs_newest_first_with_status_agent_and_message_count(database
 
 @pytest.mark.parametrize(
     ("status", "expected"),
-    [(ChatStatus.WAITING, [5, 6]), (ChatStatus.IN_PROGRESS, [2]), (ChatStatus.ENDED, [3, 1, 4])],
+    [(ChatStatus.WAITING, [6, 5]), (ChatStatus.IN_PROGRESS, [2]), (ChatStatus.ENDED, [3, 1, 4])],
 )
 def test_the_list_filters_by_status(database: Database, status: ChatStatus, expected: list[int]) -> None:
     assert chat_ids(database, ChatFilter(status=status)) == expected

@@ -28,10 +28,35 @@ def test_performance_prints_the_seed_figures_as_a_table(capsys: pytest.CaptureFi
 
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "Agent", "Handled", "In", "progress", "Average", "Median"]
-    assert lines[2].split() == ["1", "Test", "User", "1", "1", "1", "5m", "00s", "5m", "00s"]
-    assert lines[3].split() == ["2", "Test", "User", "2", "0", "0", "—", "—"]
-    assert lines[4].split() == ["3", "Test", "User", "3", "2", "0", "6m", "30s", "6m", "30s"]
+    headers = ["ID", "Agent", "Handled", "In progress", "Average", "Median", "Wait avg", "Wait med"]
+    assert [cell.strip() for cell in lines[0].split("  ") if cell.strip()] == [
+        *headers,
+        "1st reply avg",
+        "1st reply med",
+    ]
+    assert lines[2].split() == [
+        "1",
+        "Test",
+        "User",
+        "1",
+        "1",
+        "1",
+        *["5m", "00s"] * 2,
+        *["3m", "30s"] * 2,
+        *["1m", "30s"] * 2,
+    ]
+    assert lines[3].split() == ["2", "Test", "User", "2", "0", "0", *["—"] * 6]
+    assert lines[4].split() == [
+        "3",
+        "Test",
+        "User",
+        "3",
+        "2",
+        "0",
+        *["6m", "30s"] * 2,
+        *["3m", "00s"] * 2,
+        *["2m", "00s"] * 2,
+    ]
 
 
 def test_performance_json_has_exactly_the_agreed_keys(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
@@ -46,6 +71,10 @@ def test_performance_json_has_exactly_the_agreed_keys(capsys: pytest.CaptureFixt
             "chats_in_progress": 1,
             "average_handling_seconds": 300.0,
             "median_handling_seconds": 300.0,
+            "average_wait_seconds": 210.0,
+            "median_wait_seconds": 210.0,
+            "average_first_response_seconds": 90.0,
+            "median_first_response_seconds": 90.0,
         },
         {
             "user_id": 2,
@@ -54,6 +83,10 @@ def test_performance_json_has_exactly_the_agreed_keys(capsys: pytest.CaptureFixt
             "chats_in_progress": 0,
             "average_handling_seconds": None,
             "median_handling_seconds": None,
+            "average_wait_seconds": None,
+            "median_wait_seconds": None,
+            "average_first_response_seconds": None,
+            "median_first_response_seconds": None,
         },
         {
             "user_id": 3,
@@ -62,6 +95,10 @@ def test_performance_json_has_exactly_the_agreed_keys(capsys: pytest.CaptureFixt
             "chats_in_progress": 0,
             "average_handling_seconds": 390.0,
             "median_handling_seconds": 390.0,
+            "average_wait_seconds": 180.0,
+            "median_wait_seconds": 180.0,
+            "average_first_response_seconds": 120.0,
+            "median_first_response_seconds": 120.0,
         },
     ]
 
@@ -112,9 +149,9 @@ def test_chats_json_lists_the_agreed_keys_with_filters(capsys: pytest.CaptureFix
         "user_id": 3,
         "agent_name": "Test User 3",
         "status": "ended",
-        "created": "2020-09-29 08:40:20.540957",
-        "handle_start": "2020-09-29 08:44:20.540957",
-        "handle_end": "2020-09-29 08:54:20.540957",
+        "created": "2020-09-29T08:40:20.540957+00:00",
+        "handle_start": "2020-09-29T08:44:20.540957+00:00",
+        "handle_end": "2020-09-29T08:54:20.540957+00:00",
         "handling_seconds": 600.0,
         "message_count": 4,
     }

@@ -57,8 +57,9 @@ def test_performance_shows_an_agent_without_a_name_as_a_dash(
 
     assert (code, err) == (0, "")
     assert [line.split() for line in out.splitlines()[2:]] == [
-        ["1", "Ann", "1", "0", "10m", "00s", "10m", "00s"],
-        ["2", "—", "1", "1", "5m", "00s", "5m", "00s"],
+        ["1", "Ann", "1", "0", "10m", "00s", "10m", "00s", "1m", "00s", "1m", "00s", "—", "—"],
+        # Bob's chat 2 has no created time, so it counts for neither wait nor first response; chat 3 has no message.
+        ["2", "—", "1", "1", "5m", "00s", "5m", "00s", "1m", "00s", "1m", "00s", "—", "—"],
     ]
 
 

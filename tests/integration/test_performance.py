@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import event
 
 from seed_data import SEED_DAY, add_chat, add_user
+from services import agent_figures
 from services.database import Database
 from services.errors import InvalidTimeWindow
 from services.performance import agent_performance
@@ -23,9 +23,9 @@ def test_the_seed_database_gives_the_figures_of_the_brief(database: Database) ->
     rows = agent_performance(database.unit_of_work())
 
     assert rows == [
-        AgentPerformance(1, "Test User 1", 1, 1, 300.0, 300.0),
-        AgentPerformance(2, "Test User 2", 0, 0, None, None),
-        AgentPerformance(3, "Test User 3", 2, 0, 390.0, 390.0),
+        AgentPerformance(1, "Test User 1", 1, 1, 300.0, 300.0, 210.0, 210.0, 90.0, 90.0),
+        AgentPerformance(2, "Test User 2", 0, 0, None, None, None, None, None, None),
+        AgentPerformance(3, "Test User 3", 2, 0, 390.0, 390.0, 180.0, 180.0, 120.0, 120.0),
     ]
 
 
@@ -109,26 +109,48 @@ def test_a_window_that_ends_before_it_starts_is_refused(database: Database) -> N
         agent_performance(database.unit_of_work(), TimeWindow(later, later - timedelta(days=1)))
 
 
-def test_counts_come_from_the_day_totals_and_medians_from_index_seeks(database: Database) -> None:
+HOURS = TimeWindow(SEED_DAY - timedelta(hours=1), SEED_DAY + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("window", "sort"), [(None, False), (HOURS, False), (HOURS, True)], ids=["all time", "window, seek", "window, sort"]
+)
+def test_counts_come_from_totals_and_medians_from_index_seeks_without_reading_every_chat(
+    database: Database, monkeypatch: pytest.MonkeyPatch, window: TimeWindow | None, sort: bool
+) -> None:
+    monkeypatch.setattr(agent_figures, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
     for number in range(20):
         agent = add_user(database, f"Agent {number}")
         add_chat(database, user_id=agent, start=SEED_DAY, seconds=number + 1)
-    statements: list[tuple[str, Any]] = []
-    event.listen(database.engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3])))
+    statements = _record_statements(database)
 
-    rows = agent_performance(database.unit_of_work())
+    rows = agent_performance(database.unit_of_work(), window)
 
     assert len(rows) == 23
-    reads = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith("SELECT")]
-    agents_with_handled_chats = len([row for row in rows if row.chats_handled])
     if database.dialect == "postgresql":
-        assert len(reads) == 1  # the seeks are LATERAL joins of the one statement
+        # A few statements whatever the number of agents: the seeks are subqueries of one of them.
+        assert len([sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]) <= 5
         return
-    assert len(reads) == 1 + agents_with_handled_chats
     with database.engine.connect() as connection:
-        plans = [connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all() for sql, params in reads]
-    details = [[step[3] for step in plan] for plan in plans]
-    assert "SCAN agent_day_totals" in details[0]
-    assert any("INDEX ix_chats_in_progress" in step for step in details[0])
-    assert not any(step.startswith("SCAN chats") for plan in details for step in plan)
-    assert all(any("ix_chats_agent_handling_end (user_id=?" in step for step in plan) for plan in details[1:])
+        plans = [connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all() for sql in statements if "SELECT" in sql]
+    steps = [step[3] for plan in plans for step in plan]
+    assert not [step for step in steps if step.startswith("SCAN chats")]
+    seeks = [sql for sql in statements if "INDEXED BY" in sql]
+    medians = [
+        [m for m in (r.median_handling_seconds, r.median_wait_seconds, r.median_first_response_seconds) if m]
+        for r in rows
+    ]
+    # One seek per agent and figure; or, sorting a window's few chats, one statement per agent.
+    assert len(seeks) == (len([m for m in medians if m]) if sort else sum(map(len, medians)))
+    assert all("LIMIT" in sql and "OFFSET" in sql for sql in seeks)
+
+
+def _record_statements(database: Database) -> list[str]:
+    """Every statement from here on, with its values: SQLAlchemy's, and those run on the DBAPI cursor directly."""
+    statements: list[str] = []
+    if database.dialect == "postgresql":
+        event.listen(database.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        return statements
+    database.engine.dispose()
+    event.listen(database.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
+    return statements

@@ -103,6 +103,11 @@ SAMPLES = 15
 NOISE = 100
 
 
+# pytest-qt's capture of Qt's messages is off for this test: its Python message handler receives each of the offscreen
+# platform's "propagateSizeHints" notices, and under PySide6 6.11 every such call keeps a reference to None and False,
+# so the harness would drift by itself (+118 None over 200 cycles with it, within noise without); the app installs
+# no message handler.
+@pytest.mark.no_qt_log
 def test_the_window_keeps_the_counts_through_hundreds_of_refreshes_and_a_persons_input(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
 ) -> None:

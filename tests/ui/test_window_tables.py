@@ -15,6 +15,7 @@ from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.workers import TaskRunner
 from seed_data import SEED_DAY, add_chat
 from services.database import open_database
+from services.local_time import display_zone, zone_name
 from window_helpers import (
     OpenWindow,
     chat_ids,
@@ -70,7 +71,7 @@ def test_the_chat_list_filters_by_status_and_searches_customer_and_agent(
     panel = window.chat_panel
 
     choose(qtbot, panel.status_box, "Waiting")
-    qtbot.waitUntil(lambda: chat_ids(window) == [5, 6])
+    qtbot.waitUntil(lambda: chat_ids(window) == [6, 5])  # the queue: longest waiting first
     choose(qtbot, panel.status_box, "All statuses")
     qtbot.waitUntil(lambda: len(chat_ids(window)) == 6)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -139,7 +140,8 @@ def test_the_status_bar_names_the_database_and_the_client(
     window = open_window(folder_config)
 
     assert window.status.database_label.text() == f"Database: {sqlite_url}"
-    assert window.status.client_label.text() == f"Client: Absolutely Class Airlines folder · {output_folder}"
+    client = f"Client: Absolutely Class Airlines folder · {output_folder}"
+    assert window.status.client_label.text() == f"{client} · times: {zone_name(display_zone())}"
 
 
 def test_an_unusable_database_shows_a_message_in_the_window(

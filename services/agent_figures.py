@@ -1,0 +1,227 @@
+"""Per agent and measure (wait, first response, handling time): the chats of a time window that count, their
+total and their median, at a cost that does not grow with every chat.
+
+All time: each agent's duration buckets (agent_value_buckets) give the count, the total and the bucket holding
+the middle chat; the median is then a seek inside that bucket in the index on (agent, duration, time).
+A window: whole UTC days from the day totals (agent_day_figures; agent_day_totals for handling) plus the
+part-days at the edges from the chats; the median is a seek to the middle rank, stepping through the agent's
+durations (a window holding most chats) or sorting the window's few durations (a window of some days).
+PostgreSQL does it all in one statement; SQLite in one statement for the counts and one small one per seek.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Integer, Select, Subquery, and_, case, cast, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from services.floor_seeks import (
+    COLUMNS,
+    MILLISECONDS,
+    counted,
+    lower_bound,
+    lower_bound_sql,
+    middle,
+    seek,
+    window_share,
+)
+from services.handled_chats import handled_totals, split_window
+from services.models import AgentDayFigure, AgentValueBucket, Chat, User
+from services.results import TimeWindow
+from services.sqlite_seeks import SqliteSeeker
+from services.value_buckets import Measure
+
+# A window holding less than this share of the data: sort its few durations rather than step through all.
+SORT_BELOW_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class AgentMeasure:
+    chats: int
+    total_ms: int
+    median_seconds: float | None
+
+    @property
+    def average_seconds(self) -> float | None:
+        return round(self.total_ms / self.chats / 1000, 3) if self.chats else None
+
+
+AgentMeasures = dict[tuple[int, Measure], AgentMeasure]
+
+
+def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Measure]) -> AgentMeasures:
+    """Inside the caller's transaction, begun at once on SQLite (begin_now) so the counts and seeks agree.
+    Agents with no chat for a measure are left out."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if window.start is None and window.end is None:
+        query = _all_time_query(measures, with_medians=postgres)
+        sort = False
+    else:
+        sort = window_share(session, window) < SORT_BELOW_SHARE
+        if sort:
+            return _sorted_window(session, window, measures, postgres=postgres)
+        query = _window_query(window, measures, with_medians=postgres)
+    rows = session.execute(query).all()
+    if postgres:
+        return {(r.user_id, Measure(r.measure)): AgentMeasure(r.n, int(r.total_ms), _seconds(r.median)) for r in rows}
+    seeker = SqliteSeeker(session)
+    found: AgentMeasures = {}
+    for r in rows:
+        measure = Measure(r.measure)
+        bucket = getattr(r, "bucket", None)
+        skip, count = (r.skip, r.take) if bucket is not None else middle(r.n)
+        median = seeker.average(
+            measure,
+            window,
+            skip=skip,
+            count=count,
+            agent=r.user_id,
+            lower=None if bucket is None else lower_bound(bucket),
+        )
+        found[(r.user_id, measure)] = AgentMeasure(r.n, int(r.total_ms), _seconds(median))
+    return found
+
+
+def _sorted_window(
+    session: Session, window: TimeWindow, measures: Sequence[Measure], *, postgres: bool
+) -> AgentMeasures:
+    """A window of some days: each agent's few durations of the window read and sorted, all measures of an agent
+    together (PostgreSQL: percentile_cont over them, in one statement; SQLite: one statement per agent)."""
+    totals = _window_totals(window, measures)
+    rows = session.execute(select(totals).where(totals.c.n > 0)).all()
+    counts = {(r.user_id, Measure(r.measure)): (int(r.n), int(r.total_ms)) for r in rows}
+    agents = sorted({agent for agent, _ in counts})
+    medians: dict[tuple[int, Measure], Any] = {}
+    if postgres and agents:
+        listed = select(User.user_id).where(User.user_id.in_(agents)).subquery("agents")
+        figures = [
+            select(func.percentile_cont(0.5).within_group(COLUMNS[m].value))
+            .where(Chat.user_id == listed.c.user_id, *counted(m, window))
+            .correlate(listed)
+            .scalar_subquery()
+            for m in measures
+        ]
+        for agent, *values in session.execute(select(listed.c.user_id, *figures)):
+            medians.update({(agent, m): v for m, v in zip(measures, values, strict=True)})
+    elif agents:
+        seeker = SqliteSeeker(session)
+        for agent in agents:
+            asked = [(m, *middle(counts[(agent, m)][0])) for m in measures if (agent, m) in counts]
+            for (m, _, _), value in zip(asked, seeker.sorted_averages(agent, window, asked), strict=True):
+                medians[(agent, m)] = value
+    return {key: AgentMeasure(n, total, _seconds(medians.get(key))) for key, (n, total) in counts.items()}
+
+
+def _all_time_query(measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:
+    """Per agent and measure: n, total_ms, and the bucket holding the middle chat with the rank inside it."""
+    rows = AgentValueBucket
+    totals = (
+        select(
+            rows.user_id,
+            rows.measure,
+            func.sum(rows.chats).label("n"),
+            func.sum(rows.total_ms).label("total_ms"),
+        )
+        .where(rows.measure.in_([int(m) for m in measures]))
+        .group_by(rows.user_id, rows.measure)
+        .subquery("totals")
+    )
+    rank = (totals.c.n - 1) // 2
+    found = select(
+        totals.c.user_id,
+        totals.c.measure,
+        cast(totals.c.n, Integer).label("n"),
+        totals.c.total_ms,
+        rows.bucket,
+        cast(rank - rows.below, Integer).label("skip"),
+        cast(2 - totals.c.n % 2, Integer).label("take"),
+    ).join(
+        rows,
+        and_(
+            rows.user_id == totals.c.user_id,
+            rows.measure == totals.c.measure,
+            rows.below <= rank,
+            rows.below + rows.chats > rank,
+        ),
+    )
+    if not with_medians:
+        return found
+    middles = found.subquery("middles")
+    medians = [
+        (
+            middles.c.measure == int(m),
+            seek(
+                m,
+                TimeWindow(),
+                skip=middles.c.skip,
+                count=middles.c.take,
+                agent=middles.c.user_id,
+                lower=lower_bound_sql(middles.c.bucket),
+            ),
+        )
+        for m in measures
+    ]
+    return select(middles.c.user_id, middles.c.measure, middles.c.n, middles.c.total_ms, case(*medians).label("median"))
+
+
+def _window_query(window: TimeWindow, measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:
+    totals = _window_totals(window, measures)
+    query = select(totals.c.user_id, totals.c.measure, totals.c.n, totals.c.total_ms).where(totals.c.n > 0)
+    if not with_medians:
+        return query
+    skip, count = (totals.c.n - 1) // 2, 2 - totals.c.n % 2
+    medians = [
+        (totals.c.measure == int(m), seek(m, window, skip=skip, count=count, agent=totals.c.user_id)) for m in measures
+    ]
+    return query.add_columns(case(*medians).label("median"))
+
+
+def _window_totals(window: TimeWindow, measures: Sequence[Measure]) -> Subquery:
+    """user_id, measure, n, total_ms of every agent with chats in the window, per measure."""
+    pieces: list[Select[*tuple[Any, ...]]] = []
+    created = [m for m in measures if m is not Measure.HANDLING]
+    if created:
+        parts = split_window(window)
+        pieces += [_edge_figures(m, edge) for m in created for edge in parts.edges]
+        if not parts.no_days:
+            days = AgentDayFigure
+            query = select(days.user_id, days.measure, days.chats, days.total_ms).where(
+                days.measure.in_([int(m) for m in created])
+            )
+            if parts.first_day is not None:
+                query = query.where(days.day >= parts.first_day)
+            if parts.end_day is not None:
+                query = query.where(days.day < parts.end_day)
+            pieces.append(query)
+    if Measure.HANDLING in measures:
+        handled = handled_totals(window)
+        pieces.append(
+            select(handled.c.user_id, literal(int(Measure.HANDLING)), handled.c.chats_handled, handled.c.handling_ms)
+        )
+    rows = union_all(*pieces).subquery("pieces")
+    user_id, measure, chats, total_ms = rows.c
+    return (
+        select(
+            user_id.label("user_id"),
+            measure.label("measure"),
+            cast(func.sum(chats), Integer).label("n"),
+            func.sum(total_ms).label("total_ms"),
+        )
+        .group_by(user_id, measure)
+        .subquery("totals")
+    )
+
+
+def _edge_figures(measure: Measure, edge: TimeWindow) -> Select[*tuple[Any, ...]]:
+    return (
+        select(Chat.user_id, literal(int(measure)), func.count(), func.sum(MILLISECONDS[measure]))
+        .where(Chat.user_id.is_not(None), *counted(measure, edge))
+        .group_by(Chat.user_id)
+    )
+
+
+def _seconds(value: Any) -> float | None:
+    return None if value is None else round(float(value), 3)
