@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path, default_database_path
 from services.results import ChatStatus
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--screenshot", metavar="FILE.png", help="open the window, render it to FILE.png, exit")
+    parser.add_argument("--version", action=VersionAction, help="show the version, and Python's, PySide6's and Qt's")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     performance = commands.add_parser("performance", parents=[common], help="chats handled and handling time per agent")
@@ -74,6 +76,21 @@ def build_parser() -> argparse.ArgumentParser:
     deliveries.add_argument("--retry", action="store_true", help="first retry the pending and failed ones")
     _add_format(deliveries, ("table", "json"))
     return parser
+
+
+class VersionAction(argparse.Action):
+    """--version: the program's version, then the runtime's (what a support request needs), and exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> NoReturn:
+        from arthur_desktop.version import program_version, runtime_versions  # deferred: imports PySide6
+
+        print(f"{program_version()}\n{runtime_versions()}")
+        parser.exit(0)
 
 
 def _common_options() -> OneLineErrorParser:
