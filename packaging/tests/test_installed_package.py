@@ -39,6 +39,9 @@ for folder in /usr/lib/python3* /usr/local/lib/python3* /root/.pyenv "$HIDDEN_RE
 done
 home=$1
 shift
+if [ -n "$SHOW_ON_DISPLAY" ]; then
+  exec env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 DISPLAY="$SHOW_ON_DISPLAY" "$@"
+fi
 exec env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen "$@"
 """
 SEED_PERFORMANCE = [
@@ -65,14 +68,22 @@ def home(tmp_path: Path) -> Path:
     return folder
 
 
+def sandbox_command(home: Path, *command: str) -> list[str]:
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", HIDE_PYTHON, "sandbox", str(home), *command]
+
+
+def sandbox_environment(display: str = "") -> dict[str, str]:
+    return {
+        "HIDDEN_REPOSITORY": str(REPOSITORY),
+        "HIDDEN_PREFIX": sys.prefix,
+        "PATH": "/usr/bin:/bin",
+        "SHOW_ON_DISPLAY": display,
+    }
+
+
 def sandboxed(home: Path, *command: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    environment = {"HIDDEN_REPOSITORY": str(REPOSITORY), "HIDDEN_PREFIX": sys.prefix, "PATH": "/usr/bin:/bin"}
     return subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", HIDE_PYTHON, "sandbox", str(home), *command],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        sandbox_command(home, *command), env=sandbox_environment(), capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -141,6 +152,68 @@ def test_the_window_renders_the_seed_data_and_names_in_any_script(home: Path, tm
     assert png_size(png) == (1280, 800)
     SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(png, SCREENSHOT_COPY)  # for a person to look at: the names must not show as boxes
+
+
+@pytest.fixture
+def x_display() -> Iterator[str]:
+    """A real X server (Xvfb), so the window goes through the bundle's xcb platform plug-in."""
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        display = f":{announced.readline().strip()}"
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_on_a_real_display_the_window_has_the_menu_entrys_class_and_our_icon(home: Path, x_display: str) -> None:
+    with subprocess.Popen(
+        sandbox_command(home, PROGRAM),
+        env=sandbox_environment(x_display),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as program:
+        try:
+            window = wait_for_window(x_display, "Arthur Desktop", program)
+            icon = subprocess.run(
+                ["xprop", "-display", x_display, "-id", window.split()[0], "_NET_WM_ICON", "_GTK_APPLICATION_ID"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            os.killpg(program.pid, signal.SIGTERM)
+            program.wait(timeout=30)
+
+    # WM_CLASS (instance, class): the desktop entry's StartupWMClass is the instance, so the menu finds the window.
+    assert '("arthur-desktop" "Arthur Desktop")' in window
+    entry = Path(f"/usr/share/applications/{APP_ID}.desktop").read_text("utf-8")
+    assert "StartupWMClass=arthur-desktop\n" in entry
+    assert f'_GTK_APPLICATION_ID(UTF8_STRING) = "{APP_ID}"' in icon  # GNOME's link to the entry, Wayland's app id
+    assert re.findall(r"Icon \((\d+) x \1\)", icon)[:1] == ["16"]  # the taskbar's icon, from the app's own SVG
+
+
+def wait_for_window(display: str, title: str, program: subprocess.Popen[str], timeout: float = 60) -> str:
+    """The xwininfo line of the top-level window whose name starts with title and that has a class, once shown
+    (Qt's hidden 1x1 leader window has the app's name but no class)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert program.poll() is None, program.stderr.read() if program.stderr else ""
+        tree = subprocess.run(
+            ["xwininfo", "-display", display, "-root", "-children"], capture_output=True, text=True
+        ).stdout
+        for line in tree.splitlines():
+            if f'"{title}' in line and '("' in line:
+                return line.strip()
+        time.sleep(0.2)
+    raise AssertionError(f"no window named {title!r} appeared on {display}")
 
 
 @pytest.mark.parametrize(
