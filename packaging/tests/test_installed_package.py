@@ -124,6 +124,18 @@ def test_performance_as_json_gives_the_seed_figures(home: Path) -> None:
     ] == SEED_PERFORMANCE
 
 
+def test_performance_on_postgresql_gives_the_seed_figures(home: Path) -> None:
+    """psycopg's bundled libpq, in the bundle: scripts/test-package.sh runs these tests beside a PostgreSQL server."""
+    url = os.environ.get("ARTHUR_TEST_POSTGRES_URL")
+    assert url, "run through scripts/test-package.sh, which starts a throwaway PostgreSQL server"
+
+    rows = json.loads(arthur(home, "--database-url", url, "performance", "--format", "json").stdout)
+
+    assert [(r["user_id"], r["chats_handled"], r["median_handling_seconds"]) for r in rows] == [
+        (user_id, handled, median) for user_id, _, handled, _, _, median in SEED_PERFORMANCE
+    ]
+
+
 def test_end_chat_delivers_the_transcript_into_a_folder(home: Path) -> None:
     config = home / "arthur.toml"
     out = home / "delivered"
