@@ -11,6 +11,7 @@ the range per program, and the sizes of the bundle, the packages and the venv.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import tempfile
@@ -37,7 +38,8 @@ def main() -> int:
         for run in range(args.runs):
             for name, command in programs.items():
                 times[name].append(seconds_to_window(command, home, database, config, work / f"{run}.png"))
-    print(f"start-up to the painted window, {args.runs} starts each, taken in turn:")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"start-up to the painted window, {args.runs} starts each, taken in turn (load average {load}):")
     for name, values in times.items():
         print(f"  {name:34s} median {statistics.median(values):.2f} s (from {min(values):.2f} to {max(values):.2f} s)")
     print_sizes(args.program)
@@ -72,7 +74,9 @@ def seconds_to_window(command: list[str], home: Path, database: Path, config: Pa
     png.unlink(missing_ok=True)
     arguments = ["--database-url", f"sqlite:///{database}", "--config", str(config), "--screenshot", str(png)]
     started = time.perf_counter()
-    process = subprocess.Popen([*command, *arguments], env=bare(home), stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*command, *arguments], env=bare(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     while not (png.exists() and png.stat().st_size > 0):
         if process.poll() is not None and not png.exists():
             raise SystemExit(f"startup: {command[-1]} exited with {process.returncode} before painting the window")
