@@ -94,10 +94,17 @@ def arthur(home: Path, *arguments: str, timeout: float = 60) -> subprocess.Compl
 
 
 def test_the_sandbox_has_no_python(home: Path) -> None:
-    result = sandboxed(home, "sh", "-c", "python3 -c 1 || python -c 1 || ls /usr/lib/python3*/os.py")
+    hunt = (
+        "for name in python3 python python3.11; do command -v $name && exit 1; done; "
+        "for path in /usr/lib/python3*/os.py /usr/local/lib/python3*/os.py /root/.pyenv/versions; do "
+        '  [ -e "$path" ] && echo "$path" && exit 1; '
+        "done; "
+        "exit 0"
+    )
 
-    assert result.returncode != 0
-    assert "/usr/lib/python3" in result.stderr or "python" in result.stderr
+    result = sandboxed(home, "sh", "-c", hunt)
+
+    assert result.returncode == 0, f"Python found in the sandbox: {result.stdout}"
 
 
 def test_version_reports_the_python_and_pyside6_the_stability_work_proved(home: Path) -> None:
