@@ -11,9 +11,12 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from arthur_desktop import __version__
 from arthur_desktop.context import open_context
+from arthur_desktop.icons import app_icon
 from arthur_desktop.main_window import DEFAULT_SIZE, MainWindow
 from arthur_desktop.messages import error_message
 from services.errors import ArthurError
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 
 ORGANIZATION = "EdgeTier"
 APPLICATION = "Arthur Desktop"
+# The desktop entry's name (packaging/linux/): Wayland's app id and X11's hint, so the taskbar shows the menu's icon.
+DESKTOP_FILE_NAME = "com.edgetier.ArthurDesktop"
 SCREENSHOT_TIMEOUT_MS = 30_000
 
 
@@ -51,8 +56,11 @@ def application() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setOrganizationDomain("edgetier.com")
     QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setWindowIcon(app_icon())
     app.setStyleSheet(style_sheet())
     return app
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
 from arthur_desktop.live_changes import LiveChanges
@@ -50,7 +51,7 @@ class MainWindow(QMainWindow):
         self.chart = HandlingTimeChart(database, self.runner, time_window)
         self.exporter = CsvExporter(database, self.runner, self, time_window=time_window, chat_filter=chat_filter)
         self.live_changes = LiveChanges(database, self)
-        self.window_actions = WindowActions(self)
+        self.window_actions = WindowActions(self, partial(about_text, context))
         self.message_bar = MessageBar()
         self.status = AppStatusBar(database.display_url, integration.describe())
         self.tabs = QTabWidget()

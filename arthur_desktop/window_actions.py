@@ -5,7 +5,7 @@ frequent ones have shortcuts too. The main window connects the rest to its parts
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
@@ -31,9 +31,10 @@ ABOUT = (
 
 
 class WindowActions(QObject):
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: QMainWindow, about_text: Callable[[], str]) -> None:
         super().__init__(window)
         self._window = window
+        self._about_text = about_text
         self._tabs: QTabWidget | None = None
 
         def action(
@@ -107,7 +108,7 @@ class WindowActions(QObject):
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(self._window, "About Arthur Desktop", ABOUT)
+        QMessageBox.about(self._window, "About Arthur Desktop", self._about_text())
 
     def build_menus(self, menu_bar: QMenuBar) -> None:
         file_menu = menu_bar.addMenu("&File")

@@ -4,6 +4,11 @@ Qt warnings and the refcounts of None/True/False over time. Exits 1 on an abort 
     .venv/bin/python benchmarks/soak.py --minutes 30                 # app.exec() event loop, refresh every second
     .venv/bin/python benchmarks/soak.py --minutes 10 --runs 3 --pump # the driver pumps events by hand
     .venv/bin/python benchmarks/soak.py --database-url URL           # an existing database instead of a new one
+    .venv/bin/python benchmarks/soak.py --program /usr/bin/arthur-desktop   # the installed bundle instead of .venv
+
+The driver (arthur_desktop/soak_driver.py) runs in the program under test, behind its undocumented --soak-driver
+option: by default `python -m arthur_desktop` of this venv; with --program, the installed bundle with its own Python
+and PySide6, started with a bare environment (no venv, no Python on PATH), as a desktop starts it.
 
 Without --database-url it generates a SQLite database (--agents, --chats) in a temporary folder once and copies it
 for each run, so every run starts from the same data with chats in progress to end. Not part of CI: it takes minutes.
@@ -24,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+SOAK_DRIVER = "--soak-driver"
 # Qt's offscreen platform says this on every window state change; it is not about our code.
 HARMLESS = ("This plugin does not support propagateSizeHints()",)
 
@@ -47,17 +52,18 @@ def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="arthur-soak-") as folder:
         work = Path(folder)
-        template = None if args.database_url else generate_database(work, args.agents, args.chats)
+        program = Program.chosen(args.program)
+        template = None if args.database_url else generate_database(program, work, args.agents, args.chats)
         config = write_config(work, args.refresh_seconds)
         print(
             f"soak: {args.runs} run(s) of {args.minutes} min, refresh every {args.refresh_seconds} s, "
-            f"event loop {'processEvents() by hand' if args.pump else 'app.exec()'}; {versions()}",
+            f"event loop {'processEvents() by hand' if args.pump else 'app.exec()'}; {program.versions()}",
             flush=True,
         )
         reports = []
         for run in range(1, args.runs + 1):
             url = args.database_url or copy_database(template, work / f"run-{run}.db")
-            report = soak_once(url, config, args.minutes * 60, pump=args.pump, seed=run)
+            report = soak_once(program, url, config, args.minutes * 60, pump=args.pump, seed=run)
             print_report(run, report)
             reports.append(report)
     failed = [r for r in reports if r.aborted or r.exceptions]
@@ -74,20 +80,35 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url")
     parser.add_argument("--agents", type=int, default=40)
     parser.add_argument("--chats", type=int, default=50_000)
+    parser.add_argument("--program", type=Path, help="an installed arthur-desktop bundle to soak instead of this venv")
     return parser.parse_args()
 
 
-def versions() -> str:
-    code = "import sys, PySide6; print(f'Python {sys.version.split()[0]}, PySide6 {PySide6.__version__}')"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+@dataclass(frozen=True)
+class Program:
+    """How to start Arthur Desktop: this venv's `python -m arthur_desktop`, or an installed bundle."""
+
+    command: list[str]
+    environment: dict[str, str]
+
+    @classmethod
+    def chosen(cls, program: Path | None) -> Program:
+        if program is None:
+            return cls([sys.executable, "-X", "faulthandler", "-m", "arthur_desktop"], dict(os.environ))
+        bare = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+        return cls([str(program)], bare)
+
+    def versions(self) -> str:
+        result = subprocess.run(
+            [*self.command, "--version"], capture_output=True, text=True, check=True, env=self.environment
+        )
+        return " ".join(result.stdout.split("\n")[:2]).strip()
 
 
-def generate_database(folder: Path, agents: int, chats: int) -> Path:
+def generate_database(program: Program, folder: Path, agents: int, chats: int) -> Path:
     path = folder / "template.db"
     command = [
-        sys.executable,
-        "-m",
-        "arthur_desktop",
+        *program.command,
         "--database-url",
         f"sqlite:///{path}",
         "generate",
@@ -98,7 +119,7 @@ def generate_database(folder: Path, agents: int, chats: int) -> Path:
         "--messages-per-chat",
         "6",
     ]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=program.environment)
     return path
 
 
@@ -119,19 +140,17 @@ def write_config(folder: Path, refresh_seconds: int) -> Path:
     return config
 
 
-def soak_once(database_url: str, config: Path, seconds: float, *, pump: bool, seed: int) -> RunReport:
+def soak_once(program: Program, database_url: str, config: Path, seconds: float, *, pump: bool, seed: int) -> RunReport:
     command = [
-        sys.executable,
-        "-X",
-        "faulthandler",
-        str(HERE / "soak_driver.py"),
+        *program.command,
+        SOAK_DRIVER,
         database_url,
         str(config),
         str(seconds),
         "--seed",
         str(seed),
     ] + (["--pump"] if pump else [])
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    environment = {**program.environment, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
     report, started = RunReport(), time.monotonic()
     with tempfile.TemporaryFile("w+") as stderr:
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=environment)

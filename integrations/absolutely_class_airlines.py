@@ -57,26 +57,40 @@ class AbsolutelyClassAirlinesIntegration:
 
 
 def from_config(section: Mapping[str, object], environ: Mapping[str, str]) -> AbsolutelyClassAirlinesIntegration:
-    """Validate the section and make sure the output folder exists and can be written to."""
+    """Validate the section and make sure the output folder can be written to, or made where it is missing."""
     warn_about_unknown_keys(section, {_OUTPUT_FOLDER_KEY}, CLIENT)
     integration = AbsolutelyClassAirlinesIntegration(Path(required_string(section, _OUTPUT_FOLDER_KEY)))
-    _ensure_writable_folder(integration.output_folder)
+    _check_writable_folder(integration.output_folder)
     return integration
 
 
-def _ensure_writable_folder(folder: Path) -> None:
+def _check_writable_folder(folder: Path) -> None:
+    """Check the folder, or if it is missing the nearest folder above it, without making anything: reading the
+    config (every command, the window) must not create the output folder, which appears at the first delivery."""
+    existing = _nearest_existing(folder)
+    problem = f"cannot write to {folder}" if existing == folder else f"cannot create {folder}"
+    if not existing.is_dir():
+        where = "" if existing == folder else f"{problem}: "
+        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"{where}{existing} exists and is not a folder")
     # A real write rather than os.access: access() says yes to root and knows nothing of read-only mounts.
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError as exc:
-        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"{folder} exists and is not a folder") from exc
-    except OSError as exc:
-        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot create {folder}: {_reason(exc)}") from exc
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".write-check-"):
+        with tempfile.TemporaryFile(dir=existing, prefix=".write-check-"):
             pass
     except OSError as exc:
-        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot write to {folder}: {_reason(exc)}") from exc
+        raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"{problem}: {_reason(exc)}") from exc
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """The folder itself if it exists, else its nearest parent that does (a path with a NUL raises ValueError)."""
+    for candidate in (folder, *folder.parents):
+        try:
+            candidate.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot reach {candidate}: {_reason(exc)}") from exc
+        return candidate
+    raise IntegrationConfigError(_OUTPUT_FOLDER_KEY, f"cannot reach {folder}")
 
 
 def _reason(exc: OSError) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from services.errors import InvalidSearchText
 from services.floor_results import TrendStep
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--screenshot", metavar="FILE.png", help="open the window, render it to FILE.png, exit")
+    parser.add_argument("--version", action=VersionAction, help="show the version, and Python's, PySide6's and Qt's")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     performance = commands.add_parser(
@@ -143,6 +144,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_format(deliveries, ("table", "json"))
     return parser
+
+
+class VersionAction(argparse.Action):
+    """--version: the program's version, then the runtime's (what a support request needs), and exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> NoReturn:
+        from arthur_desktop.version import program_version, runtime_versions  # deferred: imports PySide6
+
+        print(f"{program_version()}\n{runtime_versions()}")
+        parser.exit(0)
 
 
 def _common_options() -> OneLineErrorParser:

@@ -29,7 +29,7 @@ def test_the_folder_client_is_chosen_by_configuration(tmp_path: Path) -> None:
         "absolutely_class_airlines",
         30,
     )
-    assert (tmp_path / "out").is_dir()
+    assert not (tmp_path / "out").exists()  # made at the first delivery, not by reading the config
 
 
 def test_the_api_client_reads_its_token_from_the_named_variable(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ ENDED_AT = datetime(2020, 9, 29, 9, 12, 20, 540957)  # ten minutes after chat 2 
 
 
 def folder_client(folder: Path) -> TranscriptIntegration:
+    folder.mkdir(parents=True, exist_ok=True)  # as a first delivery leaves it: reading the config makes no folder
     return create_integration("absolutely_class_airlines", {"output_folder": str(folder)}, {})
 
 

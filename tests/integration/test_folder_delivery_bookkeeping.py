@@ -34,6 +34,7 @@ TWO_HOURS_AGO = time.time() - 2 * 3600
 
 @pytest.fixture
 def integration(tmp_path: Path) -> AbsolutelyClassAirlinesIntegration:
+    (tmp_path / "out").mkdir()  # as a first delivery leaves it: reading the config no longer makes the folder
     return from_config({"output_folder": str(tmp_path / "out")}, {})
 
 

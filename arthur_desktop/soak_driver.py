@@ -1,6 +1,10 @@
 """The window as a manager uses it all day, in this process; run by benchmarks/soak.py, which reads what it prints.
 
-    python -X faulthandler benchmarks/soak_driver.py DATABASE_URL CONFIG_PATH SECONDS [--pump] [--seed N]
+    python -X faulthandler -m arthur_desktop --soak-driver DATABASE_URL CONFIG_PATH SECONDS [--pump] [--seed N]
+    /usr/bin/arthur-desktop --soak-driver DATABASE_URL CONFIG_PATH SECONDS [--pump] [--seed N]   (the bundle)
+
+It lives in the package, behind an undocumented option of the entry point, so that the installed bundle (its own
+Python and PySide6) runs the same driver as a venv does. It ends chats: never point it at a database in use.
 
 Opens the window exactly as `arthur_desktop.app.run_window` does and acts every ACTION_MS through real input:
 picks agents, drills down and back, scrolls the chat list to its end (loading the next pages), types searches key by
@@ -24,7 +28,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -207,8 +211,9 @@ def pump_events(manager: Manager, deadline: float) -> None:
             time.sleep(0.005)
 
 
-if __name__ == "__main__":
-    arguments = sys.argv[1:]
+def run_from_arguments(arguments: Sequence[str]) -> int:
+    """DATABASE_URL CONFIG_PATH SECONDS [--pump] [--seed N], as benchmarks/soak.py passes them."""
+    arguments = list(arguments)
     pump_flag = "--pump" in arguments
     seed_value = int(arguments[arguments.index("--seed") + 1]) if "--seed" in arguments else 1
-    sys.exit(main(arguments[0], arguments[1], float(arguments[2]), pump=pump_flag, seed=seed_value))
+    return main(arguments[0], arguments[1], float(arguments[2]), pump=pump_flag, seed=seed_value)
