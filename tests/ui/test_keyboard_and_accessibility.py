@@ -10,8 +10,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from arthur_desktop.about import about_text
 from arthur_desktop.main_window import MainWindow
-from arthur_desktop.window_actions import ABOUT
 from dialogs import ENTER, DialogAnswerer
 from window_helpers import OpenWindow, activate, select_chat
 
@@ -153,7 +153,7 @@ def test_help_about_from_the_keyboard_shows_the_about_box_and_ctrl_q_quits(
 
     (about,) = dialogs.seen
     assert about.title == "About Arthur Desktop"
-    assert about.text == ABOUT
+    assert about.text == about_text(window.context)  # the version and the places: test_app_identity.py
     assert window.isVisible()
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
