@@ -3,8 +3,9 @@
     mutation_tool.py select [--sample N] [--seed S] [--packages P ...]   generate every mutant, print the chosen names
     mutation_tool.py score NAMES_FILE [--survivors FILE]                 scores per package of the mutants named
 
-A sample is reproducible: the same N, seed and code give the same mutants (each package is sampled on its
-own, from its mutant names in sorted order). The score of a package is killed / (run - equivalent), where
+A sample is reproducible: the same N, seed and code give the same mutants (in each package, the N whose
+hash of seed and name is smallest, so that changing a function changes only the draws of its own mutants).
+The score of a package is killed / (run - equivalent), where
 killed counts the mutants that made a test fail, time out or crash, and equivalent counts the survivors
 listed in tests/mutation_equivalents.txt (a mutant id and why it changes no behaviour, one a line).
 Mutants that no test reaches count as survivors.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import random
+import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -81,11 +82,16 @@ def select_mutants(mutants: Iterable[str], sample: int | None, seed: int, packag
     chosen: list[str] = []
     for package in packages:
         names = sorted(name for name in mutants if package_of(name) == package)
-        if sample is not None and sample < len(names):
-            names = sorted(random.Random(f"{seed}:{package}").sample(names, sample))
+        if sample is not None:
+            # The mutants whose seeded hash is smallest: a change to one function moves few of them.
+            names = sorted(sorted(names, key=lambda name: _draw(seed, name))[:sample])
         print(f"mutation: {package}: {len(names)} mutants chosen", file=sys.stderr)
         chosen += names
     return chosen
+
+
+def _draw(seed: int, name: str) -> bytes:
+    return hashlib.sha256(f"{seed}:{name}".encode()).digest()
 
 
 def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
