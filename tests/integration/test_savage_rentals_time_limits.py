@@ -198,7 +198,9 @@ def test_retry_after_as_an_http_date_is_honoured_when_it_fits_in_the_total(trans
 
 
 @pytest.mark.parametrize("retry_after", ["soon", "Wed, 99 Foo 2099 99:99:99 GMT", "Wed, 21 Oct 2099 07:28:00"])
-def test_a_retry_after_that_is_no_date_or_has_no_zone_counts_as_absent(transcript: Transcript, retry_after: str) -> None:
+def test_a_retry_after_that_is_no_date_or_has_no_zone_counts_as_absent(
+    transcript: Transcript, retry_after: str
+) -> None:
     """Unreadable, or a local time of no known zone: the usual back-off applies, and the retry goes through."""
     seen, answer = retry_after_then_201(retry_after, status=503)
 
