@@ -41,8 +41,14 @@ if [ ${#sample[@]} -gt 0 ] || [ "$packages" != "services integrations arthur_des
   mapfile -t names < mutants/chosen.txt
 fi
 
+# The tests' own subprocesses (the CLI, a second window, an installed wheel) run the mutant under test, but only
+# the test process can record which tests reach which function: in a subprocess, mutmut's "stats" mode is off.
+hook="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/arthur_mutation_hook.pth"
+echo 'import os; os.environ.get("MUTANT_UNDER_TEST") == "stats" and os.environ.update(MUTANT_UNDER_TEST="")' > "$hook"
+trap 'rm -f "$hook"' EXIT
+
 started=$(date +%s)
-# PYTHONPATH: the tests' own subprocesses (the CLI, a second window) import the mutated code too.
+# PYTHONPATH: the tests' subprocesses import the mutated code too.
 PYTHONPATH="$PWD/mutants" ARTHUR_REQUIRE_POSTGRES=1 QT_QPA_PLATFORM=offscreen \
   scripts/with-postgres.sh .venv/bin/mutmut run --max-children "$max_children" "${names[@]}" 2>&1 | tee mutants/run.log
 elapsed=$(( $(date +%s) - started ))

@@ -31,15 +31,6 @@ from mutmut.utils.file_utils import copy_also_copy_files, copy_src_dir
 
 PACKAGES = ("services", "integrations", "arthur_desktop")
 EQUIVALENTS = Path("tests/mutation_equivalents.txt")
-# Imported by every Python the tests start (scripts/mutation.sh puts mutants/ on PYTHONPATH).
-SITECUSTOMIZE = """\
-# Written by scripts/mutation_tool.py. The tests' own subprocesses run the mutant under test, but only the test
-# process records which tests reach which function (mutmut's statistics cannot be saved from a subprocess).
-import os
-
-if os.environ.get("MUTANT_UNDER_TEST") == "stats":
-    os.environ["MUTANT_UNDER_TEST"] = ""
-"""
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
@@ -69,7 +60,6 @@ def generate() -> dict[str, int | None]:
         copy_src_dir()
         copy_also_copy_files()
         create_mutants(max_children=2)
-    Path("mutants/sitecustomize.py").write_text(SITECUSTOMIZE, "utf-8")
     mutants, _ = collect_source_file_mutation_data(mutant_names=[])
     return {name: result for _, name, result in mutants}
 
