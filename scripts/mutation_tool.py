@@ -152,6 +152,8 @@ def report(names: list[str], survivors_file: Path | None) -> int:
             for score in scores.values():
                 for name in score.survivors:
                     status = status_by_exit_code[result_of.get(name)]
+                    if status == "not checked":
+                        continue
                     out.write(f"# {name}: {status}\n{get_diff_for_mutant(name, path=path_of[name])}\n")
     if not_run:
         print(f"mutation: {len(not_run)} of the chosen mutants were not run", file=sys.stderr)
