@@ -1,6 +1,7 @@
 """Helper of scripts/mutation.sh: picks the mutants to run and computes the scores mutmut leaves in mutants/.
 
     mutation_tool.py select [--sample N] [--seed S] [--packages P ...]   generate every mutant, print the chosen names
+    mutation_tool.py unkilled NAMES_FILE                                 the named mutants no earlier run killed
     mutation_tool.py score NAMES_FILE [--survivors FILE]                 scores per package of the mutants named
 
 A sample is reproducible: the same N, seed and code give the same mutants (in each package, the N whose
@@ -41,6 +42,8 @@ def main(argv: list[str]) -> int:
     select.add_argument("--sample", type=int, help="mutants per package (default: all)")
     select.add_argument("--seed", type=int, default=1)
     select.add_argument("--packages", nargs="+", choices=PACKAGES, default=list(PACKAGES))
+    unkilled = commands.add_parser("unkilled")
+    unkilled.add_argument("names", type=Path)
     score = commands.add_parser("score")
     score.add_argument("names", type=Path)
     score.add_argument("--survivors", type=Path, help="write each survivor's diff to this file")
@@ -48,6 +51,11 @@ def main(argv: list[str]) -> int:
     if arguments.command == "select":
         names = select_mutants(generate(), arguments.sample, arguments.seed, arguments.packages)
         print("\n".join(names))
+        return 0
+    if arguments.command == "unkilled":
+        results = generate()
+        chosen = arguments.names.read_text().split()
+        print("\n".join(name for name in chosen if status_by_exit_code[results.get(name)] not in KILLED))
         return 0
     return report(arguments.names.read_text().split(), arguments.survivors)
 
