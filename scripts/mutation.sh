@@ -5,9 +5,10 @@
 #   bash scripts/mutation.sh                              every mutant (resumable: results are kept in mutants/)
 #   bash scripts/mutation.sh --sample 100 --seed 13       100 mutants per package, the same ones for the same seed
 #   options: --packages "services integrations"   --max-children N (mutants run at once; default 2)
-#            --only-unkilled   run only those chosen mutants that no earlier run killed (mutants/ keeps the results;
-#                              a mutant of a function changed since has no result and runs again): after adding
-#                              tests, this gives the same score as a full re-run, in a fraction of the time
+#            --resume          run only the chosen mutants that have no result yet (mutants/ keeps the results)
+#            --only-unkilled   run only the chosen mutants that no earlier run killed (a mutant of a function
+#                              changed since has no result, and runs again): after adding tests, this gives the
+#                              same score as running them all again, in a fraction of the time
 #
 # Prints the score per package: killed / (run - equivalent), where tests/mutation_equivalents.txt lists the
 # surviving mutants that change no behaviour, each with its reason. The diff of every other survivor goes to
@@ -19,14 +20,15 @@ sample=()
 seed=1
 packages="services integrations arthur_desktop"
 max_children=2
-only_unkilled=false
+left=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=(--sample "$2"); shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --packages) packages=$2; shift 2 ;;
     --max-children) max_children=$2; shift 2 ;;
-    --only-unkilled) only_unkilled=true; shift ;;
+    --resume) left=unrun; shift ;;
+    --only-unkilled) left=unkilled; shift ;;
     *) echo "mutation.sh: unknown option $1 (see the comment at the top of the script)" >&2; exit 2 ;;
   esac
 done
@@ -42,9 +44,11 @@ chosen=$(wc -l < mutants/chosen.txt)
 
 # A full run names no mutant, so mutmut resumes where an earlier run stopped; a sample is always run again.
 names=()
-if $only_unkilled; then
-  mapfile -t names < <(.venv/bin/python scripts/mutation_tool.py unkilled mutants/chosen.txt)
-  echo "mutation: running the ${#names[@]} chosen mutants no earlier run killed"
+if [ -n "$left" ]; then
+  unkilled=()
+  if [ "$left" = unkilled ]; then unkilled=(--unkilled); fi
+  mapfile -t names < <(.venv/bin/python scripts/mutation_tool.py left mutants/chosen.txt "${unkilled[@]}")
+  echo "mutation: running the ${#names[@]} chosen mutants left ($left)"
 elif [ ${#sample[@]} -gt 0 ] || [ "$packages" != "services integrations arthur_desktop" ]; then
   mapfile -t names < mutants/chosen.txt
 fi
@@ -56,7 +60,7 @@ echo 'import os; os.environ.get("MUTANT_UNDER_TEST") == "stats" and os.environ.u
 trap 'rm -f "$hook"' EXIT
 
 started=$(date +%s)
-if ! $only_unkilled || [ ${#names[@]} -gt 0 ]; then
+if [ -z "$left" ] || [ ${#names[@]} -gt 0 ]; then
   # PYTHONPATH: the tests' subprocesses import the mutated code too.
   PYTHONPATH="$PWD/mutants" ARTHUR_REQUIRE_POSTGRES=1 QT_QPA_PLATFORM=offscreen \
     scripts/with-postgres.sh .venv/bin/mutmut run --max-children "$max_children" "${names[@]}" 2>&1 | tee mutants/run.log

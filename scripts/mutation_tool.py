@@ -1,7 +1,7 @@
 """Helper of scripts/mutation.sh: picks the mutants to run and computes the scores mutmut leaves in mutants/.
 
     mutation_tool.py select [--sample N] [--seed S] [--packages P ...]   generate every mutant, print the chosen names
-    mutation_tool.py unkilled NAMES_FILE                                 the named mutants no earlier run killed
+    mutation_tool.py left NAMES_FILE [--unkilled]                        the named mutants not run yet (or not killed)
     mutation_tool.py score NAMES_FILE [--survivors FILE]                 scores per package of the mutants named
 
 A sample is reproducible: the same N, seed and code give the same mutants (in each package, the N whose
@@ -42,8 +42,9 @@ def main(argv: list[str]) -> int:
     select.add_argument("--sample", type=int, help="mutants per package (default: all)")
     select.add_argument("--seed", type=int, default=1)
     select.add_argument("--packages", nargs="+", choices=PACKAGES, default=list(PACKAGES))
-    unkilled = commands.add_parser("unkilled")
-    unkilled.add_argument("names", type=Path)
+    left = commands.add_parser("left")
+    left.add_argument("names", type=Path)
+    left.add_argument("--unkilled", action="store_true", help="also those that ran and were not killed")
     score = commands.add_parser("score")
     score.add_argument("names", type=Path)
     score.add_argument("--survivors", type=Path, help="write each survivor's diff to this file")
@@ -52,10 +53,13 @@ def main(argv: list[str]) -> int:
         names = select_mutants(generate(), arguments.sample, arguments.seed, arguments.packages)
         print("\n".join(names))
         return 0
-    if arguments.command == "unkilled":
+    if arguments.command == "left":
         results = generate()
         chosen = arguments.names.read_text().split()
-        print("\n".join(name for name in chosen if status_by_exit_code[results.get(name)] not in KILLED))
+        left = [name for name in chosen if results.get(name) is None]
+        if arguments.unkilled:
+            left = [name for name in chosen if status_by_exit_code[results.get(name)] not in KILLED]
+        print("\n".join(left))
         return 0
     return report(arguments.names.read_text().split(), arguments.survivors)
 
