@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -90,3 +92,27 @@ def test_retrying_by_hand_a_delivery_of_another_client_is_refused_and_it_still_n
     )
     assert '"status": "needs-attention"' in listed
     assert list(folder.iterdir()) == []
+
+
+class Terminal(io.StringIO):
+    """Standard error as a terminal: tqdm draws its bar only there, never into logs and pipes."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_generate_draws_its_progress_to_the_last_chat_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["--database-url", sqlite_url, "generate", "--agents", "2", "--chats", "30", "--messages-per-chat", "1"]
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    code, out, _ = run(capsys, *argv)
+
+    assert code == 0 and out.startswith("Added 2 agents, 30 chats and 30 messages")
+    last_bar = terminal.getvalue().split("\r")[-1]
+    assert last_bar.startswith("100%|") and " 30.0/30.0 " in last_bar and last_bar.endswith(" chats/s]\n")
+    monkeypatch.undo()
+    _, _, err = run(capsys, *argv, "--append")
+    assert err == ""  # not a terminal: no bar
