@@ -1,6 +1,9 @@
 """Each command's --help, as a person reads it: its options, their values and what they do.
 
-The expected pages are in cli_help.txt beside this file; after changing an option, update its page there.
+The expected pages are in cli_help.txt beside this file; after changing a command's options, write them again:
+    for c in performance chats user init-db end-chat transcript deliveries generate; do
+      echo "$ arthur-desktop $c --help"; COLUMNS=120 .venv/bin/arthur-desktop $c --help; echo
+    done > tests/integration/cli_help.txt
 """
 
 from __future__ import annotations
