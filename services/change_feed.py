@@ -44,7 +44,7 @@ class ChangeListener:
             queued = self._connection.notifies(timeout=_DRAIN_SECONDS)
             return [notice.payload for notice in (*first, *queued)]
         except psycopg.OperationalError as exc:
-            raise DatabaseUnavailable(f"Lost the live-changes connection: {exc}") from exc
+            raise DatabaseUnavailable(f"Lost the live-changes connection: {_first_line(exc)}") from exc
 
     def close(self) -> None:
         self._connection.close()
@@ -67,5 +67,10 @@ def open_change_listener(database: Database) -> ChangeListener | None:
         connection = psycopg.connect(url, autocommit=True, connect_timeout=5)
         connection.execute(f"LISTEN {CHANNEL}")
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"Cannot listen for live changes: {exc}") from exc
+        raise DatabaseUnavailable(f"Cannot listen for live changes: {_first_line(exc)}") from exc
     return ChangeListener(connection)
+
+
+def _first_line(error: psycopg.Error) -> str:
+    """libpq's messages run on over indented lines ("This probably means..."); a person is shown one line."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

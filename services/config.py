@@ -47,7 +47,7 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
     document = _read_toml(path)
     client = document.get("client")
     if not isinstance(client, str) or not client:
-        raise ConfigError(f"{path}: key 'client' is missing; name the client, e.g. \"savage_rentals\".")
+        raise ConfigError(f"{path}: key 'client' {_client_problem(client)}; name the client, e.g. \"savage_rentals\".")
     section = document.get(client, {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [{client}] must be a table of settings.")
@@ -59,6 +59,12 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
     except ValueError as exc:  # e.g. a NUL character in a path
         raise ConfigError(f"{path}: [{client}] holds an unusable value ({exc}).") from exc
     return AppConfig(path, client, integration, _refresh_seconds(path, document), floor_settings(path, document))
+
+
+def _client_problem(client: object) -> str:
+    if client is None:
+        return "is missing"
+    return "is empty" if client == "" else "must be the client's name in quotes"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from integrations.registry import create_integration
 from services.change_feed import notify_change, open_change_listener
 from services.database import Database
 from services.end_chat import end_chat
-from services.errors import ChatAlreadyEnded
+from services.errors import ChatAlreadyEnded, DatabaseUnavailable
 
 
 def test_sqlite_has_no_listener_and_notifying_is_harmless(sqlite_url: str) -> None:
@@ -49,3 +51,50 @@ def test_a_refused_end_tells_nobody(postgres_database: Database, tmp_path: Path)
             end_chat(1, database.unit_of_work(), folder)
 
         assert listener.wait(0.3) == []
+
+
+def cut_listening_connections(database: Database) -> int:
+    """What a server restart or a network cut does to the desktops' LISTEN connections."""
+    with database.engine.connect() as connection:
+        return len(
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND starts_with(query, 'LISTEN')"
+            ).all()
+        )
+
+
+@pytest.mark.postgres
+def test_a_listener_whose_connection_is_cut_says_it_lost_the_live_changes_connection(
+    postgres_database: Database,
+) -> None:
+    listener = open_change_listener(postgres_database)
+    assert listener is not None
+    with listener:
+        assert cut_listening_connections(postgres_database) == 1
+        with pytest.raises(DatabaseUnavailable) as lost:
+            listener.wait(2.0)
+
+    assert str(lost.value).startswith("Lost the live-changes connection: ")
+    assert "server closed the connection" in str(lost.value)
+    assert "\n" not in str(lost.value)
+
+
+@pytest.mark.postgres
+def test_a_database_refusing_new_connections_cannot_be_listened_to_and_says_so(postgres_database: Database) -> None:
+    name = postgres_database.engine.url.database
+    # Asked from the server's own database: no database can refuse connections while one of its own asks.
+    admin = create_engine(os.environ["ARTHUR_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+        with pytest.raises(DatabaseUnavailable) as refused:
+            open_change_listener(postgres_database)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
+        admin.dispose()
+
+    assert str(refused.value).startswith("Cannot listen for live changes: ")
+    assert f'database "{name}" is not currently accepting connections' in str(refused.value)
+    assert "\n" not in str(refused.value)

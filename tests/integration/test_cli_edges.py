@@ -91,6 +91,19 @@ def test_a_malformed_database_url_is_a_usage_error_that_hides_the_password(
     assert "secret" not in err
 
 
+def test_a_database_url_variable_of_only_blanks_is_a_usage_error_not_the_default_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARTHUR_DATABASE_URL", " \t ")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+
+    code, out, err = run(capsys, "user", "1")
+
+    assert (code, out) == (2, "")
+    assert one_error_line(err).startswith("arthur-desktop: error: The database URL is empty; use sqlite:///path.db")
+    assert not (tmp_path / "data").exists()
+
+
 def test_an_empty_database_url_variable_counts_as_unset(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -97,13 +98,15 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_the_default_config_is_created_from_resources_on_first_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
-    config = load_config(None, {})
+    with caplog.at_level(logging.INFO, logger="services.config"):
+        config = load_config(None, {})
 
+    assert caplog.messages == [f"Creating the default config at {config.path}"]
     assert config.path == tmp_path / "config" / "arthur-desktop" / "config.toml"
     assert config.path.read_text().startswith("# Arthur Desktop client configuration.")
     assert config.client == "absolutely_class_airlines"

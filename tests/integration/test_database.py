@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.database import open_database, parse_database_url, prepare_schema, resolve_database_url
-from services.errors import DatabaseUnavailable, InvalidDatabaseUrl
+from services.errors import DatabaseUnavailable, InvalidDatabaseUrl, UnknownUser
 from services.models import Chat, Message, User
 from services.performance import agent_performance
 from services.users import get_user
@@ -69,6 +69,15 @@ def test_users_are_found_by_id(database_url: str) -> None:
     database = open_database(database_url)
     assert get_user(database.unit_of_work(), 3).name == "Test User 3"
     database.dispose()
+
+
+def test_an_unknown_user_is_a_named_error_carrying_the_id_asked_for(database_url: str) -> None:
+    database = open_database(database_url)
+    with pytest.raises(UnknownUser) as unknown:
+        get_user(database.unit_of_work(), 99)
+    database.dispose()
+
+    assert (str(unknown.value), unknown.value.user_id) == ("There is no user with id 99.", 99)
 
 
 def test_user_names_are_unique(database_url: str) -> None:

@@ -101,6 +101,23 @@ def test_the_api_gets_a_new_idempotency_key_for_the_second_end_only(database: Da
     assert keys[0] != keys[1] == keys[2]
 
 
+def test_a_reopened_chat_ended_again_after_the_client_changed_goes_to_the_new_client(
+    database: Database, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/transcripts").respond_with_data("stored", status=201)
+    end_chat(2, database.unit_of_work(), folder_client(tmp_path / "out"), clock=lambda: FIRST_END)
+    reopen(database, 2)
+
+    result = end_chat(
+        2, database.unit_of_work(), api_client(httpserver.url_for("/transcripts")), clock=lambda: SECOND_END
+    )
+
+    assert (result.client, result.status, result.http_status) == ("savage_rentals", "delivered", 201)
+    [record] = list_deliveries(database.unit_of_work())
+    assert (record.client, record.status) == ("savage_rentals", DeliveryStatus.DELIVERED)
+    assert len(httpserver.log) == 1
+
+
 def test_ending_again_while_the_first_transcript_is_being_delivered_is_refused(
     database: Database, tmp_path: Path
 ) -> None:

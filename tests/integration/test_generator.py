@@ -60,6 +60,26 @@ def test_the_chats_are_realistic(empty_database: Database) -> None:
     empty_database.dispose()
 
 
+def test_open_chats_are_recent_and_agents_answer_in_turn(empty_database: Database) -> None:
+    """A waiting or in-progress chat began within the last two hours (a year-old open chat would be absurd);
+    in a chat with an agent, customer and agent take turns, the customer first."""
+    generate(empty_database, GenerationPlan(agents=5, chats=3_000, messages_per_chat=4), now=NOW)
+
+    with empty_database.unit_of_work() as uow:
+        open_created = uow.session.scalars(select(Chat.created).where(Chat.handle_end.is_(None))).all()
+        first_chat = uow.session.scalars(select(Chat).where(Chat.user_id.is_not(None)).order_by(Chat.chat_id)).first()
+        assert first_chat is not None
+        speakers = uow.session.scalars(
+            select(Message.user_id).where(Message.chat_id == first_chat.chat_id).order_by(Message.message_id)
+        ).all()
+        agent = first_chat.user_id
+    empty_database.dispose()
+
+    assert open_created
+    assert all(created is not None and NOW - timedelta(hours=2) <= created <= NOW for created in open_created)
+    assert speakers == [None, agent, None, agent]
+
+
 def test_the_day_totals_of_a_bulk_load_equal_its_chats(database: Database) -> None:
     generate(database, GenerationPlan(agents=5, chats=2_000, messages_per_chat=1), append=True, now=NOW)
 

@@ -197,6 +197,21 @@ def test_retry_after_as_an_http_date_is_honoured_when_it_fits_in_the_total(trans
     assert seen[1] >= when.timestamp()  # not retried before the date, 1 to 2 s after it was written
 
 
+@pytest.mark.parametrize("retry_after", ["soon", "Wed, 99 Foo 2099 99:99:99 GMT", "Wed, 21 Oct 2099 07:28:00"])
+def test_a_retry_after_that_is_no_date_or_has_no_zone_counts_as_absent(
+    transcript: Transcript, retry_after: str
+) -> None:
+    """Unreadable, or a local time of no known zone: the usual back-off applies, and the retry goes through."""
+    seen, answer = retry_after_then_201(retry_after, status=503)
+
+    with raw_server(answer) as server:
+        receipt = integration(server.url(), timeout_seconds=2, retries=1).deliver(transcript)
+
+    assert receipt.http_status == 201
+    assert len(seen) == 2
+    assert seen[1] - seen[0] < 1  # backoff_seconds is 0 here
+
+
 @pytest.mark.parametrize("retry_after", ["3600", "Wed, 21 Oct 2099 07:28:00 GMT"])
 def test_a_retry_after_beyond_the_total_leaves_the_transcript_queued_at_once(
     transcript: Transcript, retry_after: str

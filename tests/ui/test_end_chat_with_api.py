@@ -74,6 +74,21 @@ def test_the_api_response_shows_after_ending_a_chat(
     assert statuses(window.deliveries_panel.model) == [DeliveryStatus.DELIVERED]
 
 
+def test_an_api_answering_with_no_body_shows_only_its_status(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    confirm: DialogAnswerer,
+) -> None:
+    httpserver.expect_oneshot_request("/transcripts", method="POST").respond_with_data("", status=204)
+    window = open_window(api_config())
+
+    end_chat_2(qtbot, window)
+
+    assert window.transcript_panel.result_box.message.text() == "Chat 2 ended.\nTranscript delivered: HTTP 204."
+
+
 def test_a_500_shows_a_queued_delivery_that_retry_delivers(
     qtbot: QtBot,
     open_window: OpenWindow,

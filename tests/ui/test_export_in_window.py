@@ -129,6 +129,23 @@ def test_an_export_to_an_unwritable_place_says_why_in_the_window(
     assert window.window_actions.export_chats.isEnabled()
 
 
+def test_a_performance_export_onto_a_folder_says_why_in_the_window_and_leaves_the_folder(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(folder_config)
+    folder = tmp_path / "performance.csv"
+    (folder / "inside").mkdir(parents=True)
+    save_dialog.answer = str(folder)
+
+    with qtbot.waitSignal(window.exporter.failed):
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.message_bar.messages() == [f"The export failed: Cannot write {folder}: Is a directory."]
+    assert [p.name for p in folder.iterdir()] == ["inside"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    assert window.window_actions.export_performance.isEnabled()
+
+
 def test_the_export_actions_are_disabled_while_an_export_runs(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path, save_dialog: SaveDialog, tmp_path: Path
 ) -> None:

@@ -127,3 +127,22 @@ def test_closing_the_window_stops_the_listener_within_a_second(postgres_window: 
 
     assert time.monotonic() - started < 1.0
     assert not postgres_window.live_changes.running
+
+
+@pytest.mark.postgres
+def test_a_cut_live_changes_connection_is_a_warning_in_the_window(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database
+) -> None:
+    with postgres_database.engine.connect() as connection:
+        connection.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND starts_with(query, 'LISTEN')"
+        )
+
+    qtbot.waitUntil(lambda: bool(postgres_window.message_bar.messages()), timeout=3000)
+
+    [message] = postgres_window.message_bar.messages()
+    assert message.startswith("Lost the live-changes connection: ")
+    assert "server closed the connection" in message
+    assert "\n" not in message
+    assert postgres_window.message_bar.isVisible()

@@ -31,7 +31,8 @@ class FileManager(QObject):
 @pytest.fixture
 def file_manager() -> Iterator[FileManager]:
     manager = FileManager()
-    QDesktopServices.setUrlHandler("file", manager, "open_url")  # type: ignore[arg-type]  # the stub says bytes; PySide takes str
+    # PySide6 6.11 takes the slot's name as str (bytes raise ValueError), though its stubs say bytes.
+    QDesktopServices.setUrlHandler("file", manager, "open_url")  # type: ignore[arg-type]
     yield manager
     QDesktopServices.unsetUrlHandler("file")
 
