@@ -1,7 +1,7 @@
 """Each command's --help, as a person reads it: its options, their values and what they do.
 
 The expected pages are in cli_help.txt beside this file; after changing a command's options, write them again:
-    for c in performance chats user init-db end-chat transcript deliveries generate; do
+    for c in performance summary trends chats user init-db end-chat transcript deliveries generate; do
       echo "$ arthur-desktop $c --help"; COLUMNS=120 .venv/bin/arthur-desktop $c --help; echo
     done > tests/integration/cli_help.txt
 """
