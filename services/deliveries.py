@@ -254,7 +254,7 @@ def _to_record(row: Row[Any]) -> DeliveryRecord:
         chat_id=delivery.chat_id,
         customer_name=row.customer_name,
         client=delivery.client,
-        status=DeliveryStatus(delivery.status),
+        status=DeliveryStatus.read(delivery.status),
         attempts=delivery.attempts,
         created=delivery.created,
         updated=delivery.updated,

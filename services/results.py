@@ -112,6 +112,15 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"  # retried automatically (at start-up, by "Retry all" and `deliveries --retry`)
     NEEDS_ATTENTION = "needs-attention"  # the client refused it: retried only by hand, once the cause is fixed
+    UNKNOWN = "unknown"  # a status another program wrote: shown, never retried automatically
+
+    @classmethod
+    def read(cls, stored: str | None) -> DeliveryStatus:
+        """The stored status; UNKNOWN for one this version does not know (written by another program)."""
+        try:
+            return cls(stored)
+        except ValueError:
+            return cls.UNKNOWN
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ STATUS_LABELS = {
     DeliveryStatus.DELIVERED: "Delivered",
     DeliveryStatus.FAILED: "Failed",
     DeliveryStatus.NEEDS_ATTENTION: "Needs attention",
+    DeliveryStatus.UNKNOWN: "Unknown (set by another program)",
 }
 STATUS_COLOURS = {
     DeliveryStatus.PENDING: "#b45309",
@@ -22,6 +23,7 @@ STATUS_COLOURS = {
     DeliveryStatus.DELIVERED: "#15803d",
     DeliveryStatus.FAILED: "#b91c1c",
     DeliveryStatus.NEEDS_ATTENTION: "#7e22ce",
+    DeliveryStatus.UNKNOWN: "#6b7280",
 }
 STATUS_COLUMN = 3
 

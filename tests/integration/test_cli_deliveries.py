@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from sqlalchemy import text
 
 from arthur_desktop.cli.main import main
+from arthur_desktop.models.delivery_model import STATUS_COLUMN, DeliveryModel
+from services.database import open_database
+from services.deliveries import list_deliveries
+from services.end_chat import close_chat_and_enqueue
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -157,3 +163,27 @@ def test_a_bad_config_is_one_line_naming_the_file(
         f"arthur-desktop: error: {config}: key 'client': unknown client 'carrier_pigeon'; "
         "expected one of: absolutely_class_airlines, savage_rentals"
     )
+
+
+def test_a_delivery_status_another_program_wrote_is_shown_as_unknown_and_left_alone(
+    capsys: pytest.CaptureFixture[str], database_url: str, folder_config: str, tmp_path: Path, qapp: object
+) -> None:
+    database = open_database(database_url)
+    close_chat_and_enqueue(2, database.unit_of_work(), "absolutely_class_airlines", datetime(2020, 9, 29, 9, 12))
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE deliveries SET status = 'archived-by-crm'"))
+    database.dispose()
+    options = ["--database-url", database_url, "--config", folder_config]
+
+    listed_code, listed, listed_err = run(capsys, *options, "deliveries", "--format", "json")
+    retried_code, _, _ = run(capsys, *options, "deliveries", "--retry")
+
+    assert (listed_code, listed_err) == (0, "")
+    assert [d["status"] for d in json.loads(listed)] == ["unknown"]
+    assert not (tmp_path / "out").exists()  # never delivered by a retry
+    assert retried_code == 1  # and counted as not delivered
+    database = open_database(database_url)
+    model = DeliveryModel()
+    model.set_rows(list_deliveries(database.unit_of_work()))
+    database.dispose()
+    assert model.index(0, STATUS_COLUMN).data() == "Unknown (set by another program)"  # the window's list
