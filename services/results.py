@@ -115,7 +115,7 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"  # a status another program wrote: shown, never retried automatically
 
     @classmethod
-    def read(cls, stored: str | None) -> DeliveryStatus:
+    def read(cls, stored: str) -> DeliveryStatus:
         """The stored status; UNKNOWN for one this version does not know (written by another program)."""
         try:
             return cls(stored)
