@@ -110,11 +110,12 @@ def test_a_writer_committing_between_the_counts_and_the_median_seeks_is_not_bloc
     event.remove(database.engine, "after_cursor_execute", after_a_statement)
     after = {row.user_id: row for row in agent_performance(database.unit_of_work())}
 
-    assert (during[3].chats_handled, during[3].average_handling_seconds, during[3].median_handling_seconds) == (
-        2,
-        390.0,
-        390.0,
-    )
+    def figures(row: Any) -> tuple[int, float | None, float | None]:
+        return row.chats_handled, row.average_handling_seconds, row.median_handling_seconds
+
+    # Of one moment: all before the writer's chat or all after it, never counts of one and medians of the other
+    # (which statement comes first depends on the engine's plan of figures).
+    assert figures(during[3]) in [(2, 390.0, 390.0), figures(after[3])]
     assert (after[3].chats_handled, after[3].median_handling_seconds) == (3, 180.0)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 
+from services.local_time import display_zone, zone_name
 from window_helpers import OpenWindow
 
 
@@ -29,7 +30,11 @@ def test_the_status_bar_names_the_configured_client(
     window = open_window(folder_config)
 
     label = window.findChild(QLabel, "statusClient")
-    assert label is not None and label.text() == f"Client: Absolutely Class Airlines folder · {output_folder}"
+    assert label is not None
+    assert (
+        label.text()
+        == f"Client: Absolutely Class Airlines folder · {output_folder} · times: {zone_name(display_zone())}"
+    )
 
 
 def test_the_date_range_says_which_edit_is_the_first_and_which_the_last_day(
