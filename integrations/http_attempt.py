@@ -249,15 +249,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         return sock
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def __init__(self, *args: Any, watch: _Watch, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._watch = watch
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        self._watch.attach(sock)
-        return sock
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same watch; TLS from HTTPSConnection, which comes after it in the method order."""
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):

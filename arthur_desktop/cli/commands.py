@@ -157,14 +157,7 @@ def _print(
 
 
 def _performance_table(rows: list[AgentPerformance]) -> str:
-    durations = (
-        "average_handling_seconds",
-        "median_handling_seconds",
-        "average_wait_seconds",
-        "median_wait_seconds",
-        "average_first_response_seconds",
-        "median_first_response_seconds",
-    )
+    durations = PERFORMANCE_COLUMNS[4:]  # handling, wait, first response: average and median each
     return render_table(
         (
             "ID",
