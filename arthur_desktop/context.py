@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from integrations.base import TranscriptIntegration
 from services.config import AppConfig, load_config
-from services.database import Database, open_database, resolve_database_url
+from services.database import open_database
+from services.storage.database import Database, resolve_database_url
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.workers import TaskRunner
-from services.database import Database
 from services.export import export_chats_csv, export_performance_csv
 from services.results import ChatFilter, TimeWindow
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from time import monotonic
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from arthur_desktop.messages import error_message
-from services.change_feed import ChangeListener, open_change_listener
-from services.database import Database
+from services.storage.change_feed import ChangeListener, open_change_listener
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,9 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenarios import Scenario, scenarios
-from services.database import Database, open_database
-from services.generator import GenerationPlan, generate
+from services.database import open_database
+from services.sample_data.generator import GenerationPlan, generate
+from services.storage.database import Database
 
 
 def main() -> int:

@@ -13,12 +13,12 @@ from sqlalchemy import text
 
 from services.chats import list_chats
 from services.clock import utc_now
-from services.database import Database
 from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.local_time import last_days, local_days
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus
+from services.storage.database import Database
 from services.trends import busiest_times, trends
 
 ZONE = ZoneInfo("Asia/Kolkata")

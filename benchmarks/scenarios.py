@@ -14,10 +14,10 @@ from floor_scenarios import floor_scenarios
 from integrations.registry import create_integration
 from services.chats import list_chats
 from services.clock import utc_now
-from services.database import Database
 from services.end_chat import end_chat
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus, TimeWindow
+from services.storage.database import Database
 from services.transcripts import chat_transcript
 
 PAGE = 200

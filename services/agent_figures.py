@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import Integer, Select, Subquery, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from services.floor_seeks import (
+from services.results import TimeWindow
+from services.storage.floor_seeks import (
     COLUMNS,
     MILLISECONDS,
     counted,
@@ -28,11 +29,10 @@ from services.floor_seeks import (
     seek,
     window_share,
 )
-from services.handled_chats import handled_totals, split_window
-from services.models import AgentDayFigure, AgentValueBucket, Chat, User
-from services.results import TimeWindow
-from services.sqlite_seeks import SqliteSeeker
-from services.value_buckets import Measure
+from services.storage.handled_chats import handled_totals, split_window
+from services.storage.models import AgentDayFigure, AgentValueBucket, Chat, User
+from services.storage.sqlite_seeks import SqliteSeeker
+from services.storage.value_buckets import Measure
 
 # A window holding less than this share of the data: sort its few durations rather than step through all.
 SORT_BELOW_SHARE = 0.15

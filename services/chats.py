@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, String, case, func, literal, select, tuple_, type_coerce
 
 from services.errors import UnknownChat
-from services.models import Chat, Message, User
 from services.results import (
     ChatCursor,
     ChatFilter,
@@ -16,8 +15,9 @@ from services.results import (
     ChatStatus,
     ChatSummary,
 )
-from services.search_index import search_condition
-from services.unit_of_work import UnitOfWork
+from services.storage.models import Chat, Message, User
+from services.storage.search_index import search_condition
+from services.storage.unit_of_work import UnitOfWork
 
 DEFAULT_PAGE_SIZE = 200
 

@@ -19,14 +19,14 @@ from typing import Any
 from sqlalchemy import Row, func, select, update
 
 from integrations.base import DeliveryFailed, DeliveryReceipt, TranscriptIntegration
-from services.change_feed import notify_change
 from services.clock import utc_now
 from services.delivery_claims import TranscriptUnreadable, claim, delivering_here, load, release_interrupted
 from services.errors import ArthurError
-from services.models import Chat, Delivery
 from services.process_claims import ClaimHolder, this_process
 from services.results import DeliveryRecord, DeliveryStatus
-from services.unit_of_work import UnitOfWork
+from services.storage.change_feed import notify_change
+from services.storage.models import Chat, Delivery
+from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

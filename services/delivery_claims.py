@@ -21,13 +21,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from integrations.transcript import Transcript
-from services.change_feed import notify_change
 from services.errors import ArthurError, UnknownChat
-from services.models import Delivery
 from services.process_claims import ClaimHolder
 from services.results import DeliveryStatus
+from services.storage.change_feed import notify_change
+from services.storage.models import Delivery
+from services.storage.unit_of_work import UnitOfWork
 from services.transcripts import load_transcript
-from services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Averages hide the long chats managers need to see, so the chart draws these as a box plot. Percentiles
 use the nearest-rank method (the value at rank ceil(p * n)), which every engine computes identically;
 the median averages the two middle chats, as in the performance table. Each figure is an index seek
-(services.rank_seeks) from the agent's count in the day totals: in one statement on PostgreSQL, in one
+(services.storage.rank_seeks) from the agent's count in the day totals: in one statement on PostgreSQL, in one
 statement per agent on SQLite.
 """
 
@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from services.handled_chats import checked_window, handled_totals
-from services.models import User
-from services.rank_seeks import longest_seconds, middle, nearest_rank, seconds_at, seek_each_agent
 from services.results import TimeWindow
-from services.unit_of_work import UnitOfWork, begin_now
+from services.storage.handled_chats import checked_window, handled_totals
+from services.storage.models import User
+from services.storage.rank_seeks import longest_seconds, middle, nearest_rank, seconds_at, seek_each_agent
+from services.storage.unit_of_work import UnitOfWork, begin_now
 
 FIGURES = ("minimum", "lower_quartile", "median", "upper_quartile", "p90", "maximum")
 

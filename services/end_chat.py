@@ -11,16 +11,16 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from integrations.base import TranscriptIntegration
-from services.change_feed import notify_change
 from services.clock import utc_now
 from services.deliveries import deliver
 from services.delivery_claims import CLAIM_LEASE
 from services.errors import ArthurError, ChatAlreadyEnded, ChatStartsLater, DeliveryInFlight
-from services.models import Chat, Delivery
 from services.process_claims import this_process
 from services.results import DeliveryStatus, EndChatResult
+from services.storage.change_feed import notify_change
+from services.storage.models import Chat, Delivery
+from services.storage.unit_of_work import UnitOfWork
 from services.transcripts import chat_transcript, started_chat
-from services.unit_of_work import UnitOfWork
 
 __all__ = ["chat_transcript", "close_chat_and_enqueue", "end_chat"]
 

@@ -13,7 +13,7 @@ from services.clock import utc_now
 from services.end_chat import end_chat
 from services.errors import ArthurError
 from services.results import EndChatResult
-from services.unit_of_work import UnitOfWork
+from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

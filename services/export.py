@@ -22,7 +22,7 @@ from services.errors import ArthurError
 from services.local_time import display_zone, iso_local
 from services.performance import agent_performance
 from services.results import AgentPerformance, ChatFilter, ChatSummary, TimeWindow
-from services.unit_of_work import UnitOfWork
+from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session
 
-from services.floor_totals import SLOT_SECONDS
-from services.models import Chat, SlotCount
 from services.results import TimeWindow
-from services.sql_time import WindowBound
-from services.value_buckets import Measure
+from services.storage.floor_totals import SLOT_SECONDS
+from services.storage.models import Chat, SlotCount
+from services.storage.sql_time import WindowBound
+from services.storage.value_buckets import Measure
 
 EPOCH = datetime(1970, 1, 1)
 SLOT = timedelta(seconds=SLOT_SECONDS)

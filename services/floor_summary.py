@@ -1,7 +1,7 @@
 """The summary strip: the whole floor's figures for a period, at a cost that does not grow with every chat.
 
 Counts come from the quarter-hour counts (services.floor_slots); the durations' counts, totals and buckets from
-the day totals (services.floor_seeks) plus the part-days at the edges; a median is the bucket holding the middle
+the day totals (services.storage.floor_seeks) plus the part-days at the edges; a median is the bucket holding the middle
 chat and one seek inside it; the service level adds up the buckets within the target and seeks the chats of the
 one bucket the target cuts. Waiting and in-progress chats are read from their own small indexes.
 """
@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from services.clock import utc_now
 from services.floor_results import FloorSummary, ServiceLevelTarget
-from services.floor_seeks import (
+from services.floor_slots import count_in
+from services.queue import waited_seconds, waiting_longer_than, waiting_now
+from services.results import TimeWindow
+from services.storage.floor_seeks import (
     COLUMNS,
     BucketCounts,
     bucket_counts,
@@ -24,14 +27,11 @@ from services.floor_seeks import (
     seek,
     window_share,
 )
-from services.floor_slots import count_in
-from services.handled_chats import checked_window
-from services.models import Chat
-from services.queue import waited_seconds, waiting_longer_than, waiting_now
-from services.results import TimeWindow
-from services.sqlite_seeks import SqliteSeeker
-from services.unit_of_work import UnitOfWork, begin_now
-from services.value_buckets import Measure, bucket_of, lower_bound
+from services.storage.handled_chats import checked_window
+from services.storage.models import Chat
+from services.storage.sqlite_seeks import SqliteSeeker
+from services.storage.unit_of_work import UnitOfWork, begin_now
+from services.storage.value_buckets import Measure, bucket_of, lower_bound
 
 # A window holding less than this share of the data: sort its few durations rather than step through a bucket.
 SORT_BELOW_SHARE = 0.05

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from services.agent_figures import AgentMeasure, agent_measures
-from services.handled_chats import checked_window
-from services.models import Chat, User
 from services.results import AgentPerformance, TimeWindow
-from services.unit_of_work import UnitOfWork, begin_now
-from services.value_buckets import Measure
+from services.storage.handled_chats import checked_window
+from services.storage.models import Chat, User
+from services.storage.unit_of_work import UnitOfWork, begin_now
+from services.storage.value_buckets import Measure
 
 _MEASURES = (Measure.HANDLING, Measure.WAIT, Measure.FIRST_RESPONSE)
 _NONE = AgentMeasure(0, 0, None)

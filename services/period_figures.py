@@ -13,10 +13,10 @@ from itertools import pairwise
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from services.floor_seeks import middle
 from services.results import TimeWindow
-from services.sqlite_seeks import SqliteSeeker
-from services.value_buckets import Measure
+from services.storage.floor_seeks import middle
+from services.storage.sqlite_seeks import SqliteSeeker
+from services.storage.value_buckets import Measure
 
 _POSTGRES = text(
     """

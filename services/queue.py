@@ -12,10 +12,10 @@ from sqlalchemy import ColumnElement, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
 from services.floor_slots import place_in_periods
-from services.floor_totals import slot_sql
-from services.models import Chat
 from services.results import ChatStatus, ChatSummary, TimeWindow
-from services.sql_time import WindowBound
+from services.storage.floor_totals import slot_sql
+from services.storage.models import Chat
+from services.storage.sql_time import WindowBound
 
 
 class ChatAlert(StrEnum):

@@ -17,8 +17,8 @@ from integrations.base import TranscriptIntegration
 from integrations.transcript import Transcript, TranscriptLine, build_transcript
 from services.chats import messages_in_order
 from services.errors import ChatNotEnded, ChatNotStarted, UnknownChat
-from services.models import Chat, Delivery
-from services.unit_of_work import UnitOfWork
+from services.storage.models import Chat, Delivery
+from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from services.clock import utc_now
 from services.floor_results import HeatmapCell, ServiceLevelTarget, TrendPoint, TrendStep
 from services.floor_slots import hour_of_week_counts, period_counts, slot_of, slot_span, slot_start
-from services.handled_chats import checked_window
 from services.local_time import local_midnight, to_local, to_utc
 from services.period_figures import period_figures
 from services.queue import waiting_in_periods
 from services.results import TimeWindow
-from services.unit_of_work import UnitOfWork, begin_now
-from services.value_buckets import Measure
+from services.storage.handled_chats import checked_window
+from services.storage.unit_of_work import UnitOfWork, begin_now
+from services.storage.value_buckets import Measure
 
 HOURLY_UP_TO = timedelta(days=2)
 MAX_PERIODS = 10_000  # about 27 years of days: beyond that the trend is refused rather than drawn

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.errors import UnknownUser
-from services.models import User
 from services.results import UserInfo
-from services.unit_of_work import UnitOfWork
+from services.storage.models import User
+from services.storage.unit_of_work import UnitOfWork
 
 
 def get_user(uow: UnitOfWork, user_id: int) -> UserInfo:

@@ -14,7 +14,8 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.database import Database, open_database
+from services.database import open_database
+from services.storage.database import Database
 
 # Property tests touch real folders: a busy CI machine must not turn a slow example into a failure.
 settings.register_profile("arthur", deadline=None)

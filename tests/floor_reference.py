@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.database import Database
-from services.models import Chat, Message
 from services.results import TimeWindow
+from services.storage.database import Database
+from services.storage.models import Chat, Message
 
 
 @dataclass

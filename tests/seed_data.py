@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
-from services.database import Database
-from services.models import Chat, Message, User
+from services.storage.database import Database
+from services.storage.models import Chat, Message, User
 
 SEED_DAY = datetime(2020, 9, 29, 9, 0, 20, 540957)
 

@@ -11,13 +11,14 @@ from arthur_desktop.cli.output import plain_record, render_csv, render_json, ren
 from services.chats import list_chats
 from services.clock import utc_now
 from services.config import AppConfig, load_config, resolve_config_path
-from services.database import Database, open_database, prepare_schema, resolve_database_url
+from services.database import open_database, prepare_schema
 from services.floor_config import FloorSettings, load_floor_settings
 from services.formatting import format_duration, name_or_no_value
 from services.local_time import format_local, local_zone, to_utc
 from services.performance import agent_performance
 from services.queue import waited_seconds
 from services.results import AgentPerformance, ChatFilter, ChatStatus, ChatSummary, TimeWindow, UserInfo
+from services.storage.database import Database, resolve_database_url
 from services.users import get_user
 
 PERFORMANCE_COLUMNS = (

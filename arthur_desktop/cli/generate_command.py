@@ -7,8 +7,9 @@ import sys
 from tqdm import tqdm
 
 from arthur_desktop.cli.commands import CommandContext
-from services.database import open_database, resolve_database_url
-from services.generator import GenerationPlan, generate
+from services.database import open_database
+from services.sample_data.generator import GenerationPlan, generate
+from services.storage.database import resolve_database_url
 
 
 def run_generate(ctx: CommandContext) -> int:

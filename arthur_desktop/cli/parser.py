@@ -12,7 +12,7 @@ from services.errors import InvalidSearchText
 from services.floor_results import TrendStep
 from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path, default_database_path
 from services.results import ChatStatus
-from services.search_index import check_search_text
+from services.storage.search_index import check_search_text
 
 FORMATS = ("table", "json", "csv")
 TEXT_OPTIONS = frozenset({"--search"})

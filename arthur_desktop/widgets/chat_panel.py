@@ -13,8 +13,8 @@ from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
 from services.chats import DEFAULT_PAGE_SIZE, list_chats
-from services.database import Database
 from services.results import ChatCursor, ChatFilter, ChatPage, ChatStatus, ChatSummary
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

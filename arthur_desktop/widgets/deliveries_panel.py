@@ -16,9 +16,9 @@ from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
 from integrations.base import TranscriptIntegration
-from services.database import Database
 from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
 from services.results import DeliveryRecord, DeliveryStatus
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

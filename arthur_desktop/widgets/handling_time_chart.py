@@ -30,9 +30,9 @@ from arthur_desktop.widgets.handling_time_figures import (
     value_axis,
 )
 from arthur_desktop.workers import TaskRunner
-from services.database import Database
 from services.distribution import AgentDistribution, handling_time_distribution
 from services.results import AgentPerformance, TimeWindow
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

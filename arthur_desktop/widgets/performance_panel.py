@@ -13,9 +13,9 @@ from arthur_desktop.widgets.date_range_filter import DateRangeFilter
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
-from services.database import Database
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

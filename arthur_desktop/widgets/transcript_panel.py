@@ -24,11 +24,11 @@ from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.workers import TaskRunner
 from integrations.base import TranscriptIntegration
 from services import deliveries
-from services.database import Database
 from services.end_chat import chat_transcript, end_chat
 from services.errors import ChatNotStarted
 from services.formatting import name_or_no_value
 from services.results import ChatStatus, ChatSummary, DeliveryRecord, EndChatResult
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import create_engine
 
 from integrations.registry import create_integration
-from services.change_feed import notify_change, open_change_listener
-from services.database import Database
 from services.end_chat import end_chat
 from services.errors import ChatAlreadyEnded, DatabaseUnavailable
+from services.storage.change_feed import notify_change, open_change_listener
+from services.storage.database import Database
 
 
 def test_sqlite_has_no_listener_and_notifying_is_harmless(sqlite_url: str) -> None:

@@ -6,9 +6,9 @@ import pytest
 
 from seed_data import SEED_DAY, add_chat, add_user
 from services.chats import chat_messages, get_chat, list_chats
-from services.database import Database
 from services.errors import UnknownChat
 from services.results import ChatFilter, ChatStatus
+from services.storage.database import Database
 
 
 def chat_ids(database: Database, chat_filter: ChatFilter | None = None) -> list[int]:

@@ -21,8 +21,8 @@ from arthur_desktop.cli.main import main
 from seed_data import SEED_DAY, add_chat, add_user
 from services.database import open_database
 from services.export import export_chats_csv, export_performance_csv
-from services.models import Chat
 from services.results import ChatFilter
+from services.storage.models import Chat
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -19,7 +19,7 @@ from services.clock import utc_now
 from services.database import open_database
 from services.delivery_claims import INTERRUPTED
 from services.end_chat import close_chat_and_enqueue
-from services.models import Delivery
+from services.storage.models import Delivery
 
 HOLD_SECONDS = 30
 

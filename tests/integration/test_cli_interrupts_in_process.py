@@ -16,7 +16,7 @@ from test_cli_interrupts import HOLD_SECONDS, SlowApi
 from arthur_desktop.cli.main import main
 from services.database import open_database
 from services.delivery_claims import INTERRUPTED
-from services.models import Delivery
+from services.storage.models import Delivery
 
 
 @pytest.fixture

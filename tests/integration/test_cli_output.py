@@ -15,7 +15,7 @@ from arthur_desktop.cli.main import main
 from seed_data import add_user
 from services.database import open_database
 from services.end_chat import close_chat_and_enqueue
-from services.models import Delivery
+from services.storage.models import Delivery
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

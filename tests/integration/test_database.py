@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from services.database import open_database, parse_database_url, prepare_schema, resolve_database_url
+from services.database import open_database, prepare_schema
 from services.errors import DatabaseUnavailable, InvalidDatabaseUrl, UnknownUser
-from services.models import Chat, Message, User
 from services.performance import agent_performance
+from services.storage.database import parse_database_url, resolve_database_url
+from services.storage.models import Chat, Message, User
 from services.users import get_user
 
 

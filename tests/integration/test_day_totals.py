@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, text, update
 
 from seed_data import add_user
-from services.database import Database, open_database
+from services.database import open_database
 from services.distribution import AgentDistribution, handling_time_distribution
-from services.models import AgentDayTotal, Chat, Delivery, Message
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.storage.database import Database
+from services.storage.models import AgentDayTotal, Chat, Delivery, Message
 
 FIRST_DAY = datetime(2024, 3, 1)
 AGENTS = ("Day Agent A", "Day Agent B", "Day Agent C")

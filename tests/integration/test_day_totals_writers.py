@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from test_schema_upgrade import write_arthur_database
 
-from services.database import Database, open_database
-from services.generator import GenerationPlan, generate
+from services.database import open_database
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.sample_data.generator import GenerationPlan, generate
+from services.storage.database import Database
 
 MIDNIGHT = datetime(2024, 1, 2)
 

@@ -10,10 +10,11 @@ from sqlalchemy import text
 from integrations.base import TranscriptIntegration
 from integrations.registry import create_integration
 from seed_data import SEED_DAY, add_chat
-from services.database import Database, open_database
+from services.database import open_database
 from services.deliveries import list_deliveries, retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue
 from services.results import DeliveryStatus
+from services.storage.database import Database
 
 CLIENT = "absolutely_class_airlines"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from seed_data import SEED_DAY, add_chat, add_user
-from services.database import Database
 from services.distribution import AgentDistribution, handling_time_distribution
 from services.results import TimeWindow
+from services.storage.database import Database
 
 
 def test_the_seed_agents_distributions(database: Database) -> None:

@@ -18,13 +18,13 @@ from integrations.registry import create_integration
 from integrations.transcript import Transcript
 from seed_data import SEED_DAY, add_chat
 from services.chats import get_chat
-from services.database import Database
 from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue, end_chat
 from services.errors import ChatAlreadyEnded, ChatNotStarted, UnknownChat
-from services.models import Delivery
 from services.performance import agent_performance
 from services.results import DeliveryStatus, EndChatResult
+from services.storage.database import Database
+from services.storage.models import Delivery
 
 JANE_TRANSCRIPT = (
     "Chat on 29 Sep 2020 09:02:\n\n"

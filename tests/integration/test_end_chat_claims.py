@@ -13,12 +13,12 @@ from integrations.base import DeliveryReceipt
 from integrations.transcript import Transcript
 from services.chats import get_chat
 from services.clock import utc_now
-from services.database import Database
 from services.deliveries import retry_pending_deliveries
 from services.end_chat import end_chat
 from services.errors import DatabaseUnavailable
 from services.process_claims import ClaimHolder
 from services.results import DeliveryStatus
+from services.storage.database import Database
 
 
 def test_a_database_failure_after_the_chat_ended_reports_it_queued_not_refused(

@@ -15,12 +15,12 @@ from sqlalchemy import insert, update
 from integrations.base import TranscriptIntegration
 from integrations.registry import create_integration
 from services.chats import get_chat
-from services.database import Database
 from services.deliveries import deliver, list_deliveries, retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue, end_chat
 from services.errors import ChatNotEnded, ChatStartsLater, DeliveryInFlight
-from services.models import Chat, Delivery, Message
 from services.results import DeliveryStatus
+from services.storage.database import Database
+from services.storage.models import Chat, Delivery, Message
 
 JANE_START = datetime(2020, 9, 29, 9, 2, 20, 540957)  # chat 2 of the seed, in progress
 FIRST_END = JANE_START + timedelta(minutes=10)

@@ -10,10 +10,10 @@ from werkzeug import Response
 
 from integrations.registry import create_integration
 from seed_data import SEED_DAY, add_chat
-from services.database import Database
 from services.deliveries import list_deliveries
 from services.end_chats import EndChatOutcome, end_chats
 from services.results import DeliveryStatus
+from services.storage.database import Database
 
 
 def test_each_chat_is_ended_and_delivered_on_its_own(database: Database, tmp_path: Path) -> None:

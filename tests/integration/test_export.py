@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from seed_data import add_chat
-from services.database import Database
 from services.errors import DatabaseUnavailable
 from services.export import CHAT_HEADERS, PERFORMANCE_HEADERS, ExportFailed, export_chats_csv, export_performance_csv
 from services.results import ChatFilter, ChatStatus, TimeWindow
-from services.unit_of_work import UnitOfWork
+from services.storage.database import Database
+from services.storage.unit_of_work import UnitOfWork
 
 
 def read_rows(path: Path) -> list[list[str]]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from folder_testing import fill_leaving, mounted_tmpfs
 
-from services.database import Database
 from services.export import ExportFailed, export_chats_csv, export_performance_csv
 from services.results import ChatFilter
+from services.storage.database import Database
 
 
 def test_an_export_onto_a_full_disk_says_so_keeps_the_previous_file_and_leaves_no_partial_file(

@@ -17,13 +17,13 @@ from sqlalchemy import delete, insert, select, update
 import floor_reference as reference
 from seed_data import add_user
 from services import agent_figures, floor_summary
-from services.database import Database
 from services.floor_results import ServiceLevelTarget, TrendStep
 from services.floor_summary import floor_summary as summary_of
 from services.local_time import local_days
-from services.models import Chat, Delivery, Message
 from services.performance import agent_performance
 from services.results import TimeWindow
+from services.storage.database import Database
+from services.storage.models import Chat, Delivery, Message
 from services.trends import busiest_times, trends
 
 FIRST_DAY = datetime(2024, 3, 29)  # Friday; Dublin's clocks go forward on Sunday 31 March at 01:00 UTC

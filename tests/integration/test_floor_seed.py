@@ -14,12 +14,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.database import Database
 from services.floor_export import export_busiest_times_csv, export_trend_csv
 from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.performance import agent_performance
 from services.results import TimeWindow
+from services.storage.database import Database
 from services.trends import busiest_times, trends
 
 NOW = datetime(2020, 9, 29, 9, 10, 20, 540957)  # ten minutes after the last chat was created

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import Connection, create_engine, select, text
 from test_schema_upgrade import write_arthur_database
 
-from services.database import Database, open_database
-from services.first_response import rebuild_first_responses
-from services.floor_totals import rebuild_floor_totals
-from services.generator import GenerationPlan, generate
-from services.models import Chat
+from services.database import open_database
+from services.sample_data.generator import GenerationPlan, generate
+from services.storage.database import Database
+from services.storage.first_response import rebuild_first_responses
+from services.storage.floor_totals import rebuild_floor_totals
+from services.storage.models import Chat
 
 TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts")
 START = datetime(2024, 1, 1, 9, 0)

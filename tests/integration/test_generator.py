@@ -9,11 +9,12 @@ from sqlalchemy import func, select, update
 
 from seed_data import add_chat, add_user
 from services.chats import list_chats
-from services.database import Database, open_database
-from services.generator import DatabaseNotEmpty, GenerationPlan, generate
-from services.models import AgentDayTotal, Chat, Message, User
+from services.database import open_database
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus
+from services.sample_data.generator import DatabaseNotEmpty, GenerationPlan, generate
+from services.storage.database import Database
+from services.storage.models import AgentDayTotal, Chat, Message, User
 
 NOW = datetime(2026, 6, 1, 12, 0)
 
@@ -102,7 +103,7 @@ def test_a_failed_bulk_load_leaves_the_day_totals_triggers_in_place(
     def broken(*args: object) -> list[object]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("services.generator.ChatFactory.messages", broken)
+    monkeypatch.setattr("services.sample_data.generator.ChatFactory.messages", broken)
     with pytest.raises(RuntimeError):
         generate(database, GenerationPlan(agents=1, chats=10, messages_per_chat=1), append=True, now=NOW)
     with database.engine.begin() as connection:  # another system ends Test User 1's chat in progress

@@ -13,10 +13,11 @@ import pytest
 from arthur_desktop.cli.main import main
 from other_programs import CHAT_2_TRANSCRIPT, table_rows, write_loose_database
 from services.chats import list_chats
-from services.database import Database, open_database
+from services.database import open_database
 from services.distribution import handling_time_distribution
 from services.export import export_chats_csv, export_performance_csv
 from services.results import ChatCursor, ChatFilter
+from services.storage.database import Database
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ from sqlalchemy import event
 
 from seed_data import SEED_DAY, add_chat, add_user
 from services import agent_figures
-from services.database import Database
 from services.errors import InvalidTimeWindow
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.storage.database import Database
 
 
 def by_name(rows: list[AgentPerformance]) -> dict[str, AgentPerformance]:

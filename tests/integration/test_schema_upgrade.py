@@ -14,7 +14,7 @@ from services.deliveries import retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue
 from services.performance import agent_performance
 from services.results import DeliveryStatus
-from services.schema_upgrade import schema_is_current
+from services.storage.schema_upgrade import schema_is_current
 
 ARTHUR_TABLES = (
     "CREATE TABLE users (user_id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL UNIQUE)",

@@ -6,9 +6,9 @@ import pytest
 
 from seed_data import add_chat, add_user
 from services.chats import list_chats
-from services.database import Database
 from services.errors import InvalidSearchText
 from services.results import ChatFilter
+from services.storage.database import Database
 
 
 def found(database: Database, search: str) -> list[str]:

@@ -7,9 +7,10 @@ from sqlalchemy import delete, text, update
 
 from seed_data import add_chat
 from services.chats import list_chats
-from services.database import Database, open_database
-from services.models import Chat
+from services.database import open_database
 from services.results import ChatFilter
+from services.storage.database import Database
+from services.storage.models import Chat
 
 
 def found(database: Database, search: str) -> list[int]:

@@ -13,10 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from seed_data import SEED_DAY
-from services.database import Database, open_database
+from services.database import open_database
 from services.end_chat import close_chat_and_enqueue
-from services.models import Delivery, User
 from services.performance import agent_performance
+from services.storage.database import Database
+from services.storage.models import Delivery, User
 
 
 def test_a_unit_of_work_used_outside_its_with_block_is_refused(database: Database) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from integrations.registry import create_integration
-from services.database import Database
 from services.errors import ChatNotStarted, UnknownChat
+from services.storage.database import Database
 from services.transcripts import chat_transcript
 
 SEED_TRANSCRIPTS = {

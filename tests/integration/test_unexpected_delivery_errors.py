@@ -16,10 +16,10 @@ from integrations.base import DeliveryReceipt
 from integrations.savage_rentals import SavageRentalsIntegration
 from integrations.transcript import Transcript
 from secret_echo import QUERY, TOKEN, assert_no_secret_in
-from services.database import Database
 from services.deliveries import list_deliveries, retry_pending_deliveries
 from services.end_chat import end_chat
 from services.results import DeliveryStatus
+from services.storage.database import Database
 
 API_URL = "https://crm.example/transcripts" + QUERY
 ENDED_AT = datetime(2020, 9, 29, 9, 12, 20)

@@ -16,9 +16,10 @@ from arthur_desktop.main_window import MainWindow
 from integrations.registry import create_integration
 from seed_data import SEED_DAY, add_chat
 from services.config import load_config
-from services.database import Database, open_database
+from services.database import open_database
 from services.end_chat import end_chat
 from services.results import ChatStatus
+from services.storage.database import Database
 from window_helpers import OpenWindow, chat_ids, select_chat, wait_until_idle, write_config
 
 

@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.value_buckets import BOUNDS, BUCKETS, bucket_of, bucket_sql, lower_bound
+from services.storage.value_buckets import BOUNDS, BUCKETS, bucket_of, bucket_sql, lower_bound
 
 durations = st.one_of(
     st.sampled_from([float(b) for b in BOUNDS] + [b - 0.001 for b in BOUNDS] + [-5.0, 0.0, 1e9]),

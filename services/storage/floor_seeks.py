@@ -1,5 +1,5 @@
 """Reading one measure (wait, first response, handling time) of the chats in a time window: which chats count,
-their bucket counts (services.value_buckets) for whole days from the totals plus the part-days at the edges from
+their bucket counts (services.storage.value_buckets) for whole days from the totals plus the part-days at the edges from
 the chats, and the seek to a given rank.
 
 Two ways to reach the chat at a rank, chosen by the caller from how much of the data the window holds:
@@ -34,12 +34,12 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
-from services.floor_totals import SLOT_SECONDS
-from services.handled_chats import split_window
-from services.models import Chat, DayValueBucket, SlotCount
 from services.results import TimeWindow
-from services.sql_time import WindowBound
-from services.value_buckets import BOUNDS, Measure, bucket_sql, lower_bound
+from services.storage.floor_totals import SLOT_SECONDS
+from services.storage.handled_chats import split_window
+from services.storage.models import Chat, DayValueBucket, SlotCount
+from services.storage.sql_time import WindowBound
+from services.storage.value_buckets import BOUNDS, Measure, bucket_sql, lower_bound
 
 
 class unindexed(GenericFunction[Any]):  # noqa: N801 - reads as a SQL function

@@ -154,7 +154,7 @@ def whole_milliseconds(moment: datetime) -> datetime:
 
 
 def first_response_seconds(chat: SyntheticChat, messages: list[SyntheticMessage]) -> float | None:
-    """As the database works it out (services.first_response), for a chat's messages in transcript order."""
+    """As the database works it out (services.storage.first_response), for a chat's messages in transcript order."""
     timed = sorted((m for m in messages if m.sent_at is not None), key=lambda m: (m.sent_at, m.message_id))
     answer = next((m for m in timed if m.user_id is not None), None)
     if answer is None:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.sql_time import seconds_between
+from services.storage.sql_time import seconds_between
 
 IN_PROGRESS = text("handle_start IS NOT NULL AND handle_end IS NULL")
 ENDED = text("handle_end IS NOT NULL")
@@ -103,13 +103,13 @@ class Chat(Base):
     handling_seconds: Mapped[float | None] = mapped_column(Float, handling_seconds_computed())
     # handle_start - created: how long the customer waited for an agent, kept by the database like handling_seconds.
     wait_seconds: Mapped[float | None] = mapped_column(Float, wait_seconds_computed())
-    # From the customer's first message to the agent's first answer (services.first_response), kept by triggers
+    # From the customer's first message to the agent's first answer (services.storage.first_response), kept by triggers
     # on messages and chats, since it depends on other rows.
     first_response_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class AgentDayTotal(Base):
-    """Chats handled per agent per UTC day of handle_end, kept by triggers on chats (services.day_totals).
+    """Chats handled per agent per UTC day of handle_end, kept by triggers on chats (services.storage.day_totals).
 
     The performance table sums these instead of reading every chat: its cost grows with agents x days.
     """
@@ -137,7 +137,7 @@ class _CountsAndTotals:
 
 class AgentDayFigure(_CountsAndTotals, Base):
     """Per agent, per UTC day of created, per measure (wait, first response): chats and their total, kept by
-    triggers on chats (services.floor_totals), for the performance table's averages over a time window."""
+    triggers on chats (services.storage.floor_totals), for the performance table's averages over a time window."""
 
     __tablename__ = "agent_day_figures"
     __table_args__ = (
@@ -151,7 +151,7 @@ class AgentDayFigure(_CountsAndTotals, Base):
 
 
 class AgentValueBucket(_CountsAndTotals, Base):
-    """Per agent, per measure, per duration bucket (services.value_buckets), over all time."""
+    """Per agent, per measure, per duration bucket (services.storage.value_buckets), over all time."""
 
     __tablename__ = "agent_value_buckets"
     __table_args__ = ({"sqlite_with_rowid": False},)

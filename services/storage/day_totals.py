@@ -11,10 +11,10 @@ import logging
 
 from sqlalchemy import Connection, delete, func, insert, select, text
 
-from services.handled_chats import HANDLING_MS, handled_in
-from services.models import AgentDayTotal, Chat
 from services.results import TimeWindow
-from services.sql_time import utc_day
+from services.storage.handled_chats import HANDLING_MS, handled_in
+from services.storage.models import AgentDayTotal, Chat
+from services.storage.sql_time import utc_day
 
 log = logging.getLogger(__name__)
 

@@ -11,15 +11,16 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from services.clock import utc_now
-from services.database import Database, prepare_schema
-from services.day_totals import resume_day_totals, suspend_day_totals
 from services.errors import ArthurError
-from services.first_response import resume_first_response, suspend_first_response
-from services.floor_totals import resume_floor_totals, suspend_floor_totals
-from services.models import Chat, Message, User
-from services.seed import advance_postgres_sequences
-from services.synthetic_data import ChatFactory, SyntheticMessage, first_response_seconds
-from services.unit_of_work import begin_now
+from services.sample_data.seed import advance_postgres_sequences
+from services.sample_data.synthetic_data import ChatFactory, SyntheticMessage, first_response_seconds
+from services.storage.database import Database
+from services.storage.day_totals import resume_day_totals, suspend_day_totals
+from services.storage.first_response import resume_first_response, suspend_first_response
+from services.storage.floor_totals import resume_floor_totals, suspend_floor_totals
+from services.storage.models import Chat, Message, User
+from services.storage.schema_upgrade import upgrade_schema
+from services.storage.unit_of_work import begin_now
 
 BATCH_CHATS = 20_000
 _COLUMNS = {
@@ -59,7 +60,7 @@ def generate(
 ) -> GenerationSummary:
     """Add plan.agents agents and plan.chats chats; refuses a database holding chats unless append."""
     started = time.perf_counter()
-    prepare_schema(database, seed=False)
+    upgrade_schema(database.engine)
     first_user, first_chat, first_message, existing_chats = _next_ids(database)
     if existing_chats and not append:
         raise DatabaseNotEmpty(

@@ -4,7 +4,7 @@ Everything this version needs beside the brief's tables is added when missing: t
 missing ones only), the columns added to Arthur Desktop's own tables since (nullable, so an ALTER TABLE adds
 them on both engines), the generated handling_seconds and wait_seconds columns (SQLite can only add them as
 VIRTUAL, which its indexes then store), the indexes, the day totals with their triggers, the first response
-times and the live floor's totals with theirs (services.first_response, services.floor_totals), and the search
+times and the live floor's totals with theirs (services.storage.first_response, .floor_totals), and the search
 index. A database that
 has it all is only read. Otherwise the changes are made in one transaction that holds a lock (SQLite's write
 lock, a PostgreSQL advisory lock), so desktops opening the same database at the same moment take turns.
@@ -17,13 +17,13 @@ import logging
 from sqlalchemy import Column, Connection, Engine, Inspector, column, inspect, text
 from sqlalchemy.schema import CreateColumn
 
-from services.day_totals import ensure_day_totals, has_day_total_triggers
-from services.first_response import has_first_response_triggers, install_first_response
-from services.floor_totals import has_floor_totals, install_floor_totals
-from services.models import Base
-from services.search_index import ensure_search_index, has_search_index
-from services.sql_time import seconds_between
-from services.unit_of_work import begin_now
+from services.storage.day_totals import ensure_day_totals, has_day_total_triggers
+from services.storage.first_response import has_first_response_triggers, install_first_response
+from services.storage.floor_totals import has_floor_totals, install_floor_totals
+from services.storage.models import Base
+from services.storage.search_index import ensure_search_index, has_search_index
+from services.storage.sql_time import seconds_between
+from services.storage.unit_of_work import begin_now
 
 log = logging.getLogger(__name__)
 

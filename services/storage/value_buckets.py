@@ -1,7 +1,7 @@
 """Durations sorted into buckets, so a median is found by adding up bucket counts, then one short seek.
 
 The database keeps, beside the chats, how many chats of each bucket there are (per agent over all time, and
-per day over all agents; services.floor_totals). A median is then: add up the buckets in order until half the
+per day over all agents; services.storage.floor_totals). A median is then: add up the buckets in order until half the
 chats are passed, which names the bucket holding the middle chat and its rank inside that bucket; then seek to
 that rank in an index ordered by the duration, starting at the bucket's lower bound. Only the chats of one
 bucket are stepped over, instead of half of all the chats.

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import QueryableAttribute
 
 from services.errors import InvalidSearchText
-from services.models import Chat, User
+from services.storage.models import Chat, User
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def casefold(text: str | None) -> str | None:
 
 def _name_contains(name: QueryableAttribute[str | None], search: str, dialect: str) -> ColumnElement[bool]:
     if dialect == "sqlite":
-        # casefold is registered on every SQLite connection (services.database).
+        # casefold is registered on every SQLite connection (services.storage.database).
         return func.instr(func.casefold(name), search.casefold()) > 0
     return name.ilike(f"%{_escape_like(search)}%", escape="\\")
 

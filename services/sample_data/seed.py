@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from services.models import Chat, Message, User
+from services.storage.models import Chat, Message, User
 
 _TIMESTAMP_FIELDS = ("created", "handle_start", "handle_end", "sent_at")
 

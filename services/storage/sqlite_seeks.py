@@ -1,4 +1,4 @@
-"""SQLite's seeks to a rank (services.floor_seeks): one small statement each, since SQLite cannot take a LIMIT
+"""SQLite's seeks to a rank (services.storage.floor_seeks): one small statement each, since SQLite cannot take a LIMIT
 from an enclosing row, run on the transaction's own connection without SQLAlchemy's work per statement (a few
 microseconds instead of tens, for a thousand seeks), and told which index to use (INDEXED BY), so that a window of
 a few days is read through the index on the time and the whole history through the index on the duration.
@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.orm import Session
 
-from services.floor_seeks import COLUMNS
 from services.results import TimeWindow
-from services.sql_time import WindowBound
-from services.value_buckets import Measure
+from services.storage.floor_seeks import COLUMNS
+from services.storage.sql_time import WindowBound
+from services.storage.value_buckets import Measure
 
 
 class SqliteSeeker:
@@ -49,7 +49,7 @@ class SqliteSeeker:
 
     @staticmethod
     def bounds(window: TimeWindow) -> list[Any]:
-        """The window's bounds as SQLite compares them with stored times (services.sql_time.WindowBound)."""
+        """The window's bounds as SQLite compares them with stored times (services.storage.sql_time.WindowBound)."""
         return [_SQLITE_BOUND.process_bind_param(b, _SQLITE) for b in (window.start, window.end) if b is not None]
 
     def sorted_averages(

@@ -22,9 +22,9 @@ from sqlalchemy import (
 )
 
 from services.errors import InvalidTimeWindow
-from services.models import AgentDayTotal, Chat
 from services.results import TimeWindow
-from services.sql_time import WindowBound
+from services.storage.models import AgentDayTotal, Chat
+from services.storage.sql_time import WindowBound
 
 # Whole milliseconds: handling_seconds is rounded to them, so sums of these are exact.
 HANDLING_MS = cast(func.round(Chat.handling_seconds * 1000), BigInteger)

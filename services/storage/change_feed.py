@@ -14,8 +14,8 @@ import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.database import Database
 from services.errors import DatabaseUnavailable
+from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,11 @@
 """Totals behind the live floor's figures, kept by the database in the same transaction as each change of a chat.
 
 Triggers on chats add a chat's contribution to each total when it appears and take it away when it changes or
-goes, whoever writes the chats, as the handled-chat day totals do (services.day_totals):
+goes, whoever writes the chats, as the handled-chat day totals do (services.storage.day_totals):
 
 - agent_day_figures: per agent, UTC day of created and measure (wait, first response): chats and total time;
 - agent_value_buckets: per agent and measure (wait, first response, handling), over all time, per duration
-  bucket (services.value_buckets): chats, total time, and the chats in the lower buckets (below), so that the
+  bucket (services.storage.value_buckets): chats, total time, and the chats in the lower buckets (below), so that the
   bucket holding an agent's middle chat is found without adding up the buckets;
 - day_value_buckets: the same for everyone, per UTC day (of created; of handle_end for handling);
 - slot_counts: everyone's chats created and handled per quarter of an hour of UTC.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from services.value_buckets import Measure, bucket_sql
+from services.storage.value_buckets import Measure, bucket_sql
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _contributions(dialect: str) -> dict[str, list[_Contribution]]:
         kind = ("measure", str(int(measure)))
         bucket = ("bucket", bucket_sql(value))
         day = ("day", _day(dialect, day_of))
-        if measure is not Measure.HANDLING:  # handled chats per agent and day are services.day_totals' own
+        if measure is not Measure.HANDLING:  # handled chats per agent and day are services.storage.day_totals' own
             group.append(
                 _Contribution(
                     "agent_day_figures", (("user_id", "{r}.user_id"), kind, day), value, f"{agent} AND {counted}"

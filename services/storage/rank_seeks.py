@@ -3,7 +3,7 @@
 The index on (user_id, handling_seconds, handle_end) holds each agent's handled chats in handling-time
 order with their handle_end, so "the k-th shortest chat in this window" is an OFFSET inside one agent's
 stretch of the index: no chat is read from the table and none is sorted. Ranks are counted from the
-totals (services.handled_chats), so the number of chats is known before seeking.
+totals (services.storage.handled_chats), so the number of chats is known before seeking.
 
 The rank arithmetic below works on Python ints and on SQL expressions alike, so PostgreSQL can seek from
 the totals inside one statement while SQLite, which cannot take a LIMIT from an outer row, is given the
@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Row, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
-from services.handled_chats import handled_in
-from services.models import Chat
 from services.results import TimeWindow
+from services.storage.handled_chats import handled_in
+from services.storage.models import Chat
 
 
 def seconds_at(agent: Any, window: TimeWindow, skip: Any, count: Any = 1) -> ScalarSelect[Any]:

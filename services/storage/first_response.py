@@ -15,7 +15,7 @@ from sqlalchemy import Connection, literal_column, text
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
-from services.sql_time import seconds_between
+from services.storage.sql_time import seconds_between
 
 log = logging.getLogger(__name__)
 
