@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, Signal, Slot
@@ -68,6 +69,13 @@ class CsvExporter(QObject):
         if path is not None:
             database, chat_filter = self._database, self._chat_filter()
             self._start(lambda: export_chats_csv(database.unit_of_work, chat_filter, path), path, "chats")
+
+    @Slot(str, str, str, object)
+    def export_with(self, title: str, file_name: str, noun: str, write: Callable[[Path], int]) -> None:
+        """What a view has drawn (the trend, the busiest times), written by write(path) off the GUI thread."""
+        path = self._ask_path(title, file_name)
+        if path is not None:
+            self._start(partial(write, path), path, noun)
 
     def _ask_path(self, title: str, file_name: str) -> Path | None:
         if self.busy:

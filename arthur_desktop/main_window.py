@@ -21,6 +21,7 @@ from arthur_desktop.widgets.message_bar import WARNING, MessageBar
 from arthur_desktop.widgets.performance_panel import PerformancePanel
 from arthur_desktop.widgets.status_bar import AppStatusBar
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
+from arthur_desktop.widgets.trends_panel import TrendsPanel
 from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
 from services.formatting import agent_label
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.transcript_panel = TranscriptPanel(database, integration, self.runner)
         time_window, chat_filter = self.performance_panel.date_filter.time_window, self.chat_panel.chat_filter
         self.chart = HandlingTimeChart(database, self.runner, time_window)
+        self.trends = TrendsPanel(database, self.runner, time_window, context.config.floor.service_level)
         self.exporter = CsvExporter(database, self.runner, self, time_window=time_window, chat_filter=chat_filter)
         self.live_changes = LiveChanges(database, self)
         self.window_actions = WindowActions(self, partial(about_text, context))
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.chat_panel.refresh()
         self.deliveries_panel.refresh()
         self.chart.refresh()
+        self.trends.refresh()
 
     def restore_layout(self) -> None:
         settings = self._settings
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.chat_panel, "Chats")
         self.tabs.addTab(self.deliveries_panel, "Deliveries")
         self.tabs.addTab(self.chart, "Handling time")
+        self.tabs.addTab(self.trends, "Trends")
         left, main = self.splitters["left"], self.splitters["main"]
         left.setOrientation(Qt.Orientation.Vertical)
         left.addWidget(self.performance_panel)
@@ -143,6 +147,9 @@ class MainWindow(QMainWindow):
         actions.retry.triggered.connect(self.deliveries_panel.retry_all)
         actions.export_performance.triggered.connect(exporter.export_performance)
         actions.export_chats.triggered.connect(exporter.export_chats)
+        actions.export_trend.triggered.connect(self.trends.export_trend)
+        actions.export_busiest_times.triggered.connect(self.trends.export_busiest_times)
+        self.trends.export_requested.connect(exporter.export_with)
         actions.end_chat.triggered.connect(self.transcript_panel.end_selected_chat)
         actions.show_agent_chats.triggered.connect(self.performance_panel.activate_selected_agent)
         actions.show_all_agents.triggered.connect(self.chat_panel.clear_agent)
@@ -153,6 +160,7 @@ class MainWindow(QMainWindow):
                 (actions.show_chats, self.chat_panel, self.chat_panel.table),
                 (actions.show_deliveries, self.deliveries_panel, self.deliveries_panel.table),
                 (actions.show_chart, self.chart, self.chart.view),
+                (actions.show_trends, self.trends, self.trends.chart.view),
                 (actions.find, self.chat_panel, self.chat_panel.search_box),  # focused by shortcut: all selected
             ),
         )
@@ -167,6 +175,7 @@ class MainWindow(QMainWindow):
         self.live_changes.failed.connect(partial(self.message_bar.show_message, _LIVE_SOURCE, tone=WARNING))
         self.runner.busy_changed.connect(self.status.set_busy)
         self.performance_panel.date_filter.window_changed.connect(self.chart.refresh)
+        self.performance_panel.date_filter.window_changed.connect(self.trends.refresh)
         self.performance_panel.table.current_record_changed.connect(self.chart.set_selected_agent)
         self.performance_panel.agent_activated.connect(self.show_agent_chats)
         self.chat_panel.chat_selected.connect(self.transcript_panel.show_chat)
@@ -176,7 +185,7 @@ class MainWindow(QMainWindow):
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
-        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart):
+        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends):
             panel.loaded.connect(self._panel_loaded)
             panel.load_failed.connect(self._panel_failed)
 
@@ -202,7 +211,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _refresh_when_idle(self) -> None:
         """The automatic and live refreshes: while a load runs (it may have read before the change), retry soon."""
-        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart)
+        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends)
         if any(self.runner.is_running(panel.SOURCE) for panel in panels):
             self.live_changes.defer()
         else:

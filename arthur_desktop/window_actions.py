@@ -52,11 +52,16 @@ class WindowActions(QObject):
         self.export_chats = action(
             "Export &chats…", "Ctrl+Shift+E", "Write every chat that matches the chat list's filters to a CSV file"
         )
+        self.export_trend = action("Export &trend…", None, "Write the trend of the Trends tab to a CSV file")
+        self.export_busiest_times = action(
+            "Export &busiest times…", None, "Write the busiest weekdays and hours of the Trends tab to a CSV file"
+        )
         self.quit = action("&Quit", "Ctrl+Q", "Close Arthur Desktop")
         self.show_performance = action("Agent &performance", "Ctrl+1", "Go to the performance table")
         self.show_chats = action("&Chats", "Ctrl+2", "Go to the chat list")
         self.show_deliveries = action("&Deliveries", "Ctrl+3", "Go to the transcript deliveries")
         self.show_chart = action("&Handling time", "Ctrl+4", "Go to the handling-time chart")
+        self.show_trends = action("&Trends", "Ctrl+5", "Go to the trends and the busiest times")
         refresh_icon = icon("refresh", QStyle.StandardPixmap.SP_BrowserReload)
         self.refresh = action("&Refresh", None, "Reload every table", refresh_icon)
         self.refresh.setShortcuts(refresh_shortcuts())
@@ -91,8 +96,8 @@ class WindowActions(QObject):
 
     @Slot(bool)
     def set_exporting(self, busy: bool) -> None:
-        self.export_performance.setEnabled(not busy)
-        self.export_chats.setEnabled(not busy)
+        for export in (self.export_performance, self.export_chats, self.export_trend, self.export_busiest_times):
+            export.setEnabled(not busy)
 
     @Slot()
     def show_log_folder(self) -> None:
@@ -112,11 +117,13 @@ class WindowActions(QObject):
 
     def build_menus(self, menu_bar: QMenuBar) -> None:
         file_menu = menu_bar.addMenu("&File")
-        file_menu.addActions([self.export_performance, self.export_chats])
+        file_menu.addActions([self.export_performance, self.export_chats, self.export_trend, self.export_busiest_times])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         view_menu = menu_bar.addMenu("&View")
-        view_menu.addActions([self.show_performance, self.show_chats, self.show_deliveries, self.show_chart])
+        view_menu.addActions(
+            [self.show_performance, self.show_chats, self.show_deliveries, self.show_chart, self.show_trends]
+        )
         view_menu.addSeparator()
         view_menu.addActions([self.refresh, self.find])
         chat_menu = menu_bar.addMenu("&Chat")

@@ -16,12 +16,19 @@ from dialogs import ENTER, DialogAnswerer
 from window_helpers import OpenWindow, activate, select_chat
 
 MENUS = {
-    "File": [("Export performance…", "Ctrl+E"), ("Export chats…", "Ctrl+Shift+E"), ("Quit", "Ctrl+Q")],
+    "File": [
+        ("Export performance…", "Ctrl+E"),
+        ("Export chats…", "Ctrl+Shift+E"),
+        ("Export trend…", ""),
+        ("Export busiest times…", ""),
+        ("Quit", "Ctrl+Q"),
+    ],
     "View": [
         ("Agent performance", "Ctrl+1"),
         ("Chats", "Ctrl+2"),
         ("Deliveries", "Ctrl+3"),
         ("Handling time", "Ctrl+4"),
+        ("Trends", "Ctrl+5"),
         ("Refresh", "F5"),
         ("Find chat", "Ctrl+F"),
     ],
@@ -77,6 +84,7 @@ def test_every_menu_entry_has_an_access_key_of_its_own(open_window: OpenWindow, 
         (Qt.Key.Key_2, "chat_panel", "chatList"),
         (Qt.Key.Key_3, "deliveries_panel", "deliveriesTable"),
         (Qt.Key.Key_4, "chart", "handlingTimeChart"),
+        (Qt.Key.Key_5, "trends", "trendsChart"),
     ],
 )
 def test_ctrl_and_a_number_brings_a_panel_forward_and_focuses_it(

@@ -10,10 +10,15 @@ from services.local_time import display_zone, zone_name
 from window_helpers import OpenWindow
 
 
-def test_the_tabs_are_chats_deliveries_and_handling_time(open_window: OpenWindow, folder_config: Path) -> None:
+def test_the_tabs_are_chats_deliveries_handling_time_and_trends(open_window: OpenWindow, folder_config: Path) -> None:
     window = open_window(folder_config)
 
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Chats", "Deliveries", "Handling time"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Chats",
+        "Deliveries",
+        "Handling time",
+        "Trends",
+    ]
 
 
 def test_the_transcript_caption_is_named_for_tests_and_accessibility_tools(
