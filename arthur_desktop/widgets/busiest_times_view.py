@@ -17,21 +17,24 @@ from PySide6.QtWidgets import (
 )
 
 from arthur_desktop.models.busiest_times_model import SHARE_ROLE, BusiestTimesModel
-from arthur_desktop.palette import contrast_ratio
+from arthur_desktop.palette import contrast_ratio, readable_on
 
 HEAT_COLOUR = QColor("#2f6fd6")
 _ROW_HEIGHT = 26
 _MIN_COLUMN_WIDTH = 22
 
 
-def heat_colour(share: float, base: QColor) -> QColor:
-    """The palette's base colour (no chats) blended toward the heat colour (the busiest hour)."""
+def heat_colour(share: float, palette: QPalette) -> QColor:
+    """The palette's base colour (no chats) blended toward the heat colour (the busiest hour), which is made
+    light or dark enough for the palette's text to read on it at any strength."""
+    base = palette.color(QPalette.ColorRole.Base)
+    top = readable_on(HEAT_COLOUR, palette.color(QPalette.ColorRole.Text))
     share = min(max(share, 0.0), 1.0)
     strength = 0.12 + 0.88 * share if share > 0 else 0.0  # a single chat still shows
     return QColor.fromRgbF(
-        base.redF() + (HEAT_COLOUR.redF() - base.redF()) * strength,
-        base.greenF() + (HEAT_COLOUR.greenF() - base.greenF()) * strength,
-        base.blueF() + (HEAT_COLOUR.blueF() - base.blueF()) * strength,
+        base.redF() + (top.redF() - base.redF()) * strength,
+        base.greenF() + (top.greenF() - base.greenF()) * strength,
+        base.blueF() + (top.blueF() - base.blueF()) * strength,
     )
 
 
@@ -48,7 +51,7 @@ class HeatDelegate(QStyledItemDelegate):
         palette = option.palette
         rect: QRect = option.rect
         state = option.state
-        background = heat_colour(float(index.data(SHARE_ROLE) or 0.0), palette.color(QPalette.ColorRole.Base))
+        background = heat_colour(float(index.data(SHARE_ROLE) or 0.0), palette)
         painter.save()
         painter.fillRect(rect, background)
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Midlight), 1))

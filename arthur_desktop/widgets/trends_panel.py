@@ -26,7 +26,7 @@ from services.floor_results import HeatmapCell, ServiceLevelTarget, TrendPoint, 
 from services.local_time import display_zone, zone_name
 from services.results import TimeWindow
 from services.storage.database import Database
-from services.trends import busiest_times, trends
+from services.trends import busiest_times, trend_step_for, trends
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,16 @@ def write_busiest_times(
     if cells is None:
         cells = busiest_times(database.unit_of_work(), window, zone)
     return export_busiest_times_csv(cells, path)
+
+
+def _trend_noun(points: list[TrendPoint] | None, window: TimeWindow | None) -> str:
+    """What the rows of a trend export are: hours or days (periods, when the window is open and not loaded)."""
+    if points:
+        step: TrendStep | None = step_of(points)
+    else:
+        closed = window is not None and window.start is not None and window.end is not None
+        step = trend_step_for(window) if closed and window is not None else None
+    return {TrendStep.HOUR: "hours", TrendStep.DAY: "days", None: "periods"}[step]
 
 
 class TrendsPanel(QWidget):
@@ -134,10 +144,9 @@ class TrendsPanel(QWidget):
     @Slot()
     def export_trend(self) -> None:
         """The trend as the chart shows it (loaded afresh for the chosen period if the tab has not shown it)."""
-        points = self.chart.points if self._shows_chosen_period() else None
-        step = step_of(points) if points else None
-        noun = {TrendStep.HOUR: "hours", TrendStep.DAY: "days", None: "periods"}[step]
-        write = partial(write_trend, points, self._database, self._time_window(), self._zone, self._target)
+        points, window = self.chart.points if self._shows_chosen_period() else None, self._time_window()
+        noun = _trend_noun(points, window)
+        write = partial(write_trend, points, self._database, window, self._zone, self._target)
         self.export_requested.emit("Export trend", f"trend-{date.today().isoformat()}.csv", noun, write)
 
     @Slot()

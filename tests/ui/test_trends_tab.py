@@ -18,13 +18,14 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from trends_helpers import config_with_target_180, open_trends
 
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.trends_panel import TrendsPanel
 from floor_reference import load_chats, local_day_periods, trend
 from seed_data import add_chat
 from services.results import TimeWindow
-from window_helpers import OpenWindow, show_tab, wait_until_idle, write_config
+from window_helpers import OpenWindow, wait_until_idle
 
 Series = dict[str, list[tuple[float, float]]]
 EMPTY_HOURS = [0] * 24
@@ -32,19 +33,7 @@ EMPTY_HOURS = [0] * 24
 
 @pytest.fixture
 def target_180(tmp_path: Path, output_folder: Path) -> Path:
-    return write_config(
-        tmp_path,
-        f'client = "absolutely_class_airlines"\n[absolutely_class_airlines]\noutput_folder = "{output_folder}"\n'
-        "[service_level]\ntarget_seconds = 180\ngoal_percent = 80\n",
-    )
-
-
-def open_trends(qtbot: QtBot, window: MainWindow) -> TrendsPanel:
-    """Click the Trends tab and wait for its figures."""
-    with qtbot.waitSignal(window.trends.loaded):
-        show_tab(qtbot, window, window.trends)
-    wait_until_idle(qtbot, window)
-    return window.trends
+    return config_with_target_180(tmp_path, output_folder)
 
 
 def bars(panel: TrendsPanel) -> tuple[list[float], list[float]]:
