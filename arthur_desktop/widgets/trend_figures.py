@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from services.floor_results import HeatmapCell, ServiceLevelTarget, TrendPoint, TrendStep
@@ -15,7 +15,7 @@ CREATED = "Created"
 HANDLED = "Handled"
 SERVICE_LEVEL = "Service level"
 MEDIAN_HANDLING = "Median handling (min)"
-LABEL_ROOM = 64  # pixels a period label needs beside the next one
+LABEL_GAP = 16  # pixels between two period labels
 NO_TREND = "No chat was created or ended in this period."
 
 
@@ -32,23 +32,25 @@ def period_label(start: datetime, step: TrendStep, *, with_day: bool, with_year:
     return start.strftime("%d %b %Y" if with_year else "%d %b").lstrip("0")
 
 
-def axis_labels(points: Sequence[TrendPoint], width: int) -> dict[int, str]:
-    """Which periods get a label (every so many, so that they fit in width pixels) and what it says; a label
-    that would repeat one already shown (a repeated hour when the clocks go back) is left out."""
+def axis_labels(points: Sequence[TrendPoint], width: int, measure: Callable[[str], int]) -> dict[int, str]:
+    """Which periods get a label (every so many, so that labels measure(text) pixels wide fit in width pixels)
+    and what it says; a label that would repeat one already shown (a repeated hour when the clocks go back) is
+    left out."""
     if not points:
         return {}
     step = step_of(points)
     first, last = points[0].period_start, points[-1].period_start
     with_day = first.date() != last.date()
     with_year = first.year != last.year
-    every = max(1, math.ceil(len(points) * LABEL_ROOM / max(width, 1)))
+    texts = [period_label(p.period_start, step, with_day=with_day, with_year=with_year) for p in points]
+    room = max(measure(texts[0]), measure(texts[-1])) + LABEL_GAP
+    every = max(1, math.ceil(len(points) * room / max(width, 1)))
     if step is TrendStep.HOUR:
         every = next((n for n in (1, 2, 3, 4, 6, 8, 12, 24) if n >= every), every)
     labels: dict[int, str] = {}
     for index in range(0, len(points), every):
-        text = period_label(points[index].period_start, step, with_day=with_day, with_year=with_year)
-        if text not in labels.values():
-            labels[index] = text
+        if texts[index] not in labels.values():
+            labels[index] = texts[index]
     return labels
 
 
@@ -57,7 +59,7 @@ def count_axis(highest: int, *, ticks: int = 5) -> tuple[int, int]:
     rough = max(highest, 1) / (ticks - 1)
     power = 10 ** max(0, math.floor(math.log10(rough)))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
-    top = max(step, math.ceil(highest / step) * step)
+    top = max(step, math.ceil(highest * 1.05 / step) * step)  # the highest bar stays below the top
     return top, top // step + 1
 
 

@@ -29,6 +29,7 @@ from services.floor_results import ServiceLevelTarget, TrendPoint
 
 _COLOURS = {CREATED: "#2f6fd6", HANDLED: "#0d9488", SERVICE_LEVEL: "#ea580c", MEDIAN_HANDLING: "#7c3aed"}
 _BAR_ALPHA = 200
+_MOST_MARKED_POINTS = 62  # more periods than this (two months of days) draw their lines without dots
 _AXES_ROOM = 170  # pixels beside the plot: the three value axes and their titles
 HINT = "Hover over a bar or a point to see that period's figures."
 
@@ -87,6 +88,8 @@ class TrendsChart(QWidget):
                 if p.median_handling_seconds is not None
             ]
         )
+        for line in (self.service_level, self.median_handling):
+            line.setPointsVisible(len(points) <= _MOST_MARKED_POINTS)
         last = max(len(points) - 0.5, 0.5)
         self.goal.replace([QPointF(-0.5, target.goal_percent), QPointF(last, target.goal_percent)])
         self.goal.setName(f"Goal {target.goal_percent:g} %")
@@ -133,6 +136,7 @@ class TrendsChart(QWidget):
             series.attachAxis(axis)
         self.x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         self.x_axis.setGridLineVisible(False)
+        self.x_axis.setTruncateLabels(False)
         self.chats_axis.setTitleText("Chats")
         self.chats_axis.setLabelFormat("%d")
         self.percent_axis.setTitleText("Service level %")
@@ -142,8 +146,6 @@ class TrendsChart(QWidget):
         self.percent_axis.setGridLineVisible(False)
         self.minutes_axis.setTitleText("Median, min")
         self.minutes_axis.setGridLineVisible(False)
-        for line in (self.service_level, self.median_handling):
-            line.setPointsVisible(True)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setMargins(QMargins(4, 4, 4, 4))
@@ -163,7 +165,8 @@ class TrendsChart(QWidget):
     def _fit_labels(self) -> None:
         for label in list(self.x_axis.categoriesLabels()):
             self.x_axis.remove(label)
-        for index, text in axis_labels(self._points, self.view.width() - _AXES_ROOM).items():
+        width, measure = self.view.width() - _AXES_ROOM, self.fontMetrics().horizontalAdvance
+        for index, text in axis_labels(self._points, width, measure).items():
             self.x_axis.append(text, index)
 
     def _fit_value_axes(self) -> None:
