@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+import subprocess
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -201,6 +203,43 @@ def test_exporting_the_trend_before_the_tab_was_shown_writes_the_chosen_period(
     panel = open_trends(qtbot, window)
     assert rows[1:] == [[p.period_start.isoformat(), *row[1:]] for p, row in zip(panel.points, rows[1:], strict=True)]
     assert [int(row[1]) for row in rows[1:]] == [p.chats_created for p in panel.points]
+
+
+def test_a_trend_export_onto_a_full_disk_says_so_in_the_window_and_keeps_the_previous_file(
+    qtbot: QtBot, open_window: OpenWindow, target_180: Path, save_dialog: SaveDialog, tmp_path: Path
+) -> None:
+    window = open_window(target_180)
+    panel = open_trends(qtbot, window)
+    with full_tmpfs(tmp_path / "disk") as disk:
+        path = disk / "trend.csv"
+        path.write_text("the previous export\n", "utf-8")
+        with path.with_name("filler").open("wb", buffering=0) as filler, contextlib.suppress(OSError):
+            while filler.write(b"\0" * 4096):
+                pass
+        save_dialog.answer = str(path)
+
+        with qtbot.waitSignal(window.exporter.failed):
+            qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
+
+        assert window.message_bar.messages() == [f"The export failed: Cannot write {path}: No space left on device."]
+        assert path.read_text("utf-8") == "the previous export\n"
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "trend.csv"]
+    assert panel.export_button.isEnabled() and window.window_actions.export_trend.isEnabled()
+
+
+@contextlib.contextmanager
+def full_tmpfs(mount_point: Path) -> Iterator[Path]:
+    """A real 64 KiB tmpfs (as tests/integration/folder_testing.py mounts them), unmounted afterwards."""
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, check=False)
 
 
 def test_the_trends_chart_and_heatmap_read_well_in_the_system_palette(

@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 from trends_helpers import config_with_target_180, open_trends
 
 from arthur_desktop.main_window import MainWindow
@@ -25,7 +26,7 @@ from arthur_desktop.widgets.trends_panel import TrendsPanel
 from floor_reference import load_chats, local_day_periods, trend
 from seed_data import add_chat
 from services.results import TimeWindow
-from window_helpers import OpenWindow, wait_until_idle
+from window_helpers import OpenWindow, show_tab, wait_until_idle
 
 Series = dict[str, list[tuple[float, float]]]
 EMPTY_HOURS = [0] * 24
@@ -156,6 +157,10 @@ def test_ctrl_5_brings_the_trends_forward_with_the_focus_on_the_chart(
     assert window.tabs.currentWidget() is window.trends
     assert QApplication.focusWidget() is window.trends.chart.view
     assert window.trends.chart.view.objectName() == "trendsChart"
+    assert window.trends.chart.view.accessibleName() == (
+        "Trends: chats created and handled, service level, median handling time"
+    )
+    assert window.trends.heatmap.accessibleName() == "Busiest times: chats created per local weekday and hour"
 
 
 def test_hovering_a_bar_shows_that_days_figures(qtbot: QtBot, open_window: OpenWindow, target_180: Path) -> None:
@@ -173,3 +178,19 @@ def test_hovering_a_bar_shows_that_days_figures(qtbot: QtBot, open_window: OpenW
         "Tue 29 Sep 2020: 6 chats created, 3 handled, service level 33.3 %, median handling time 5m 00s"
     )
     assert "Tue 29 Sep 2020: 6 chats created" in panel.chart.view.accessibleDescription()
+
+
+def test_an_unusable_database_says_in_the_window_that_the_trends_could_not_be_loaded(
+    qtbot: QtBot, open_window: OpenWindow, target_180: Path
+) -> None:
+    window = open_window(target_180)
+    with window.context.database.engine.begin() as connection:
+        connection.execute(text("ALTER TABLE slot_counts RENAME TO slot_counts_elsewhere"))
+
+    with qtbot.waitSignal(window.trends.load_failed):
+        show_tab(qtbot, window, window.trends)
+
+    (message,) = [m for m in window.message_bar.messages() if "trends" in m]
+    assert message.startswith("The trends could not be loaded: The database could not be used")
+    assert "no such table: slot_counts" in message
+    assert window.trends.points == []
