@@ -134,7 +134,12 @@ class ChatModel(RecordTableModel[ChatSummary]):
                 tooltip=self._alert_tooltip,
                 colour=lambda c: ALERT_COLOUR if self.alert(c) else _STATUS_COLOURS[c.status],
             ),
-            Column("Created", lambda c: format_local(c.created, display_zone()), _created_sort),
+            Column(
+                "Created",
+                lambda c: format_local(c.created, display_zone()),
+                _created_sort,
+                tooltip=lambda c: format_local(c.created, display_zone()),  # whole where the column elides it
+            ),
             Column(
                 "Handling",
                 lambda c: format_duration(c.handling_seconds),

@@ -29,7 +29,7 @@ _CELL_PADDING = 24
 HANDLING_COLUMN = 5
 # What each column would like, and the least it can do with (a column narrower than its sample elides its text).
 _WANTED = {0: "00000", 1: "Customer name", 2: "Test User 10", 3: "⚠⚠ In progress", 4: "0000-00-00 00:00"}
-_WANTED |= {5: "00d 00h 00m", 6: "000d 00h 00m"}
+_WANTED |= {5: "00d 00h 00m", 6: "0000d 00h 00m"}
 _LEAST = {0: "0000", 1: "Jacint…", 2: "Test U…", 3: "⚠⚠ Wait…", 4: "00-00 0…", 5: "00m…", 6: "00m…"}
 _NAMES_FIRST = (1, 2)  # customer and agent get room before the others
 
