@@ -57,6 +57,7 @@ def test_at_1024_by_640_the_names_are_readable_and_the_columns_fill_the_list(
     assert widths[CUSTOMER] >= widths[CREATED] and widths[AGENT] >= table.fontMetrics().horizontalAdvance("Test User 3")
     assert texts_that_do_not_fit(window) == [LONG_NAME]  # only the long name is elided ...
     row = window.chat_panel.model.row_for_key(long_named)
+    assert row is not None
     assert window.chat_panel.model.index(row, CUSTOMER).data(Qt.ItemDataRole.ToolTipRole) == LONG_NAME  # ... whole
 
 
