@@ -4,11 +4,15 @@ others are delivered; the outcomes stay in view after the list refreshes without
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
+from werkzeug import Request, Response
 
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.transcript_panel import NO_SELECTION
@@ -144,3 +148,78 @@ def test_choosing_another_chat_replaces_the_kept_outcome(
 
     assert not window.transcript_panel.result_box.isVisible()
     assert window.transcript_panel.caption.text() == "Chat 3 · Jerry · Ended · Test User 3"
+
+
+def test_with_the_api_each_chat_shows_the_api_answer_and_a_slow_answer_does_not_hold_the_others_outcomes(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    api_config: Callable[..., Path],
+    httpserver: HTTPServer,
+    api_gate: threading.Event,
+    confirm: DialogAnswerer,
+) -> None:
+    def stored_late(_request: Request) -> Response:
+        api_gate.wait(10)
+        return Response('{"id": 8}', status=201, content_type="application/json")
+
+    httpserver.expect_ordered_request("/transcripts", method="POST").respond_with_data(
+        '{"id": 7}', status=201, content_type="application/json"
+    )
+    httpserver.expect_ordered_request("/transcripts", method="POST").respond_with_data(
+        '{"error": "unknown customer"}', status=422, content_type="application/json"
+    )
+    httpserver.expect_ordered_request("/transcripts", method="POST").respond_with_handler(stored_late)
+    window = open_window(api_config(timeout_seconds=15))
+    database = window.context.database
+    kim = add_recent_chat(database, "Kim", waited=400, running=300, user_id=2)
+    lee = add_recent_chat(database, "Lee", waited=500, running=400, user_id=3)
+    in_progress_view(qtbot, window)
+    panel, table = window.transcript_panel, window.chat_panel.table
+    click_row(qtbot, table, 2)
+    qtbot.keyClick(table, Qt.Key.Key_Up, SHIFT)
+    qtbot.keyClick(table, Qt.Key.Key_Up, SHIFT)  # Shift+arrows: from Jane's chat up to Kim's
+    wait_until_idle(qtbot, window)
+    assert panel.end_chat_button.text() == "End 3 chats"
+
+    qtbot.mouseClick(panel.end_chat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: sum(": ending…" in line for line in panel.result_box.outcome_lines) == 1, timeout=5000)
+
+    lines = panel.result_box.outcome_lines
+    assert lines[0] == f'Chat {kim} · Kim: ended. Transcript delivered: HTTP 201. Response: {{"id": 7}}'
+    assert lines[1] == (
+        f"Chat {lee} · Lee: ended; its transcript was refused: The Savage Rentals API refused the transcript"
+        " (HTTP 422): unknown customer (see Deliveries, then Retry)"
+    )
+    assert lines[2] == "Chat 2 · Jane: ending…"
+    assert not panel.end_chat_button.isEnabled()  # one run at a time
+    assert panel.result_box.message.text() == "Ending 3 chats… 2 done."
+
+    with qtbot.waitSignal(panel.chats_ended, timeout=10_000):
+        api_gate.set()
+    wait_until_idle(qtbot, window)
+
+    assert (
+        panel.result_box.outcome_lines[2] == 'Chat 2 · Jane: ended. Transcript delivered: HTTP 201. Response: {"id": 8}'
+    )
+    assert panel.result_box.property("tone") == "warning"  # all ended, one transcript needs attention
+    assert len(httpserver.log) == 3
+
+
+def test_several_selected_chats_stay_selected_when_a_refresh_brings_a_new_chat(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+    table = window.chat_panel.table
+    click_row(qtbot, table, 2)
+    click_row(qtbot, table, 1, CTRL)
+    click_row(qtbot, table, 6, CTRL)
+    wait_until_idle(qtbot, window)
+    new = add_recent_chat(window.context.database, "Nia", waited=5)
+
+    with qtbot.waitSignal(window.chat_panel.table.source_model.modelReset):  # other rows: the model resets
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    wait_until_idle(qtbot, window)
+
+    assert chat_ids(window)[0] == new
+    assert [chat.chat_id for chat in window.chat_panel.selected_chats()] == [2, 1, 6]
+    assert window.transcript_panel.caption.text().startswith("Chat 6 · Joseph")  # the last clicked
