@@ -13,7 +13,7 @@ from arthur_desktop.widgets.chat_panel import share_widths
 from seed_data import add_recent_chat
 from window_helpers import OpenWindow, wait_until_idle
 
-CUSTOMER, AGENT, CREATED = 1, 2, 4
+CUSTOMER, AGENT = 1, 2
 LONG_NAME = "Maximilian Oberhauser-Lindqvist"
 CELL_PADDING = 16  # the style sheet's 8 px either side of a cell's text
 
@@ -54,7 +54,6 @@ def test_at_1024_by_640_the_names_are_readable_and_the_columns_fill_the_list(
     widths = shown_widths(window)
     table = window.chat_panel.table
     assert sum(widths.values()) == table.viewport().width()  # no gap, no sideways scrolling
-    assert widths[CUSTOMER] >= widths[CREATED] and widths[AGENT] >= table.fontMetrics().horizontalAdvance("Test User 3")
     assert texts_that_do_not_fit(window) == [LONG_NAME]  # only the long name is elided ...
     row = window.chat_panel.model.row_for_key(long_named)
     assert row is not None
