@@ -24,6 +24,7 @@ from arthur_desktop.widgets.transcript_panel import TranscriptPanel
 from arthur_desktop.widgets.trends_panel import TrendsPanel
 from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
+from services.end_chats import EndChatOutcome
 from services.formatting import agent_label
 from services.results import AgentPerformance, EndChatResult
 
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         database, integration = context.database, context.integration
         self.performance_panel = PerformancePanel(database, self.runner)
-        self.chat_panel = ChatPanel(database, self.runner)
+        self.chat_panel = ChatPanel(database, self.runner, floor=context.config.floor)
         self.deliveries_panel = DeliveriesPanel(database, integration, self.runner)
         self.transcript_panel = TranscriptPanel(database, integration, self.runner)
         time_window, chat_filter = self.performance_panel.date_filter.time_window, self.chat_panel.chat_filter
@@ -179,9 +180,11 @@ class MainWindow(QMainWindow):
         self.performance_panel.table.current_record_changed.connect(self.chart.set_selected_agent)
         self.performance_panel.agent_activated.connect(self.show_agent_chats)
         self.chat_panel.chat_selected.connect(self.transcript_panel.show_chat)
+        self.chat_panel.chats_selected.connect(self.transcript_panel.set_selection)
         self.transcript_panel.can_end_changed.connect(actions.end_chat.setEnabled)
         self.transcript_panel.chat_ended.connect(self._chat_ended)
         self.transcript_panel.end_refused.connect(self._end_refused)
+        self.transcript_panel.chats_ended.connect(self._chats_ended)
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
@@ -243,6 +246,12 @@ class MainWindow(QMainWindow):
             self.status.say(f"Chat {result.chat_id} ended; its transcript was refused and needs attention.")
         else:
             self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
+        self.refresh()
+
+    @Slot(object)
+    def _chats_ended(self, outcomes: list[EndChatOutcome]) -> None:
+        ended = sum(outcome.result is not None for outcome in outcomes)
+        self.status.say(f"{ended} of {len(outcomes)} chats ended; each chat's outcome is under the transcript.")
         self.refresh()
 
     @Slot(str)

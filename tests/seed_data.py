@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
+from services.clock import utc_now
 from services.storage.database import Database
 from services.storage.models import Chat, Message, User
 
@@ -51,6 +52,31 @@ def add_chat(
                     for i in range(messages)
                 ],
             )
+        chat_id = chat.chat_id
+        uow.commit()
+    return chat_id
+
+
+def add_recent_chat(
+    database: Database,
+    customer: str,
+    *,
+    waited: float,
+    running: float | None = None,
+    user_id: int | None = None,
+) -> int:
+    """A chat created waited seconds ago; picked up running seconds ago (None: still waiting)."""
+    now = utc_now()
+    chat = Chat(
+        created=now - timedelta(seconds=waited),
+        customer_name=customer,
+        user_id=user_id,
+        handle_start=None if running is None else now - timedelta(seconds=running),
+        handle_end=None,
+    )
+    with database.unit_of_work() as uow:
+        uow.session.add(chat)
+        uow.session.flush()
         chat_id = chat.chat_id
         uow.commit()
     return chat_id

@@ -1,18 +1,22 @@
-"""The chat list: filter by status and agent, search customer and agent, newest first, paged as it scrolls."""
+"""The chat list: filter by status and agent, search customer and agent, newest first, paged as it scrolls.
+The "Waiting" view is the queue: longest waiting first, how long each has waited ticking each second."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
-from arthur_desktop.models.chat_model import ChatModel
+from arthur_desktop.models.chat_model import WAITED_COLUMN, ChatModel
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
 from services.chats import DEFAULT_PAGE_SIZE, list_chats
+from services.clock import utc_now
+from services.floor_config import FloorSettings
 from services.results import ChatCursor, ChatFilter, ChatPage, ChatStatus, ChatSummary
 from services.storage.database import Database
 
@@ -20,11 +24,43 @@ log = logging.getLogger(__name__)
 
 _SEARCH_DELAY_MS = 300
 _ALL_STATUSES = "All statuses"
-_COLUMN_SAMPLES = {0: "000000", 2: "Agent name here", 3: "In progress", 4: "0000-00-00 00:00", 5: "00d 00h 00m"}
+_TICK_MS = 1000
+_CELL_PADDING = 24
+HANDLING_COLUMN = 5
+# What each column would like, and the least it can do with (a column narrower than its sample elides its text).
+_WANTED = {0: "00000", 1: "Customer name", 2: "Test User 10", 3: "⚠⚠ In progress", 4: "0000-00-00 00:00"}
+_WANTED |= {5: "00d 00h 00m", 6: "0000d 00h 00m"}
+_LEAST = {0: "0000", 1: "Jacint…", 2: "Test U…", 3: "⚠⚠ Wait…", 4: "00-00 0…", 5: "00m…", 6: "00m…"}
+_NAMES_FIRST = (1, 2)  # customer and agent get room before the others
+
+
+def share_widths(
+    available: int, wanted: Mapping[int, int], least: Mapping[int, int], first: Sequence[int]
+) -> dict[int, int]:
+    """Column widths that fill the available width: each column gets its least, then the columns in first get up
+    to what they want, then the others do, each group in proportion to what it lacks; what is left widens the
+    columns in first. Less room than the least of all: the least (the table scrolls sideways)."""
+    widths = dict(least)
+    spare = available - sum(widths.values())
+    for group in (first, [column for column in wanted if column not in first]):
+        lacking = {column: max(0, wanted[column] - widths[column]) for column in group if column in wanted}
+        total = sum(lacking.values())
+        if spare <= 0 or total == 0:
+            continue
+        share = min(1.0, spare / total)
+        for column, lack in lacking.items():
+            widths[column] += int(lack * share)
+        spare = available - sum(widths.values())
+    growing = [column for column in first if column in widths]
+    for position, column in enumerate(growing):
+        if spare > 0:
+            widths[column] += spare // len(growing) + (1 if position < spare % len(growing) else 0)
+    return widths
 
 
 class ChatPanel(QWidget):
     chat_selected = Signal(object)  # the selected ChatSummary (again when its data changes), or None
+    chats_selected = Signal(tuple)  # every selected ChatSummary, in the list's order (again when data changes)
     SOURCE = "chats"
     loaded = Signal(str)  # SOURCE
     load_failed = Signal(str, str)  # SOURCE, the message
@@ -36,12 +72,13 @@ class ChatPanel(QWidget):
         parent: QWidget | None = None,
         *,
         page_size: int = DEFAULT_PAGE_SIZE,
+        floor: FloorSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self._database = database
         self._runner = runner
         self._page_size = page_size
-        self.model = ChatModel(self)
+        self.model = ChatModel(self, floor=floor)
         self.status_box = self._status_box()
         self.search_box = self._search_box()
         self.agent_chip = self._agent_chip()
@@ -50,11 +87,13 @@ class ChatPanel(QWidget):
         self.table.setAccessibleName("Chats")
         self._configure_table()
         self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
+        self.clock = QTimer(self, interval=_TICK_MS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(panel_header(None, self.agent_chip, self.status_box, self.search_box))
         layout.addWidget(self.table)
         self._connect_signals()
+        self.clock.start()
 
     def chat_filter(self) -> ChatFilter:
         status = self.status_box.currentData()  # Qt hands an enum stored as item data back as its str value
@@ -90,6 +129,14 @@ class ChatPanel(QWidget):
     def selected_chat(self) -> ChatSummary | None:
         chat = self.table.current_record()
         return chat if isinstance(chat, ChatSummary) else None
+
+    def selected_chats(self) -> tuple[ChatSummary, ...]:
+        return tuple(chat for chat in self.table.selected_records() if isinstance(chat, ChatSummary))
+
+    @Slot()
+    def tick(self) -> None:
+        """Move the model's clock on; only the rows in view repaint."""
+        self.model.set_now(utc_now(), self._visible_rows())
 
     def select_chat(self, chat_id: int) -> bool:
         return self.table.select_key(chat_id)
@@ -134,16 +181,64 @@ class ChatPanel(QWidget):
 
     def _configure_table(self) -> None:
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: newest first
-        self.table.fit_columns(_COLUMN_SAMPLES, stretch=1)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.viewport().installEventFilter(self)
+        self._show_columns_for_status()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.share_column_widths()
+        return super().eventFilter(watched, event)
+
+    def share_column_widths(self) -> None:
+        """The columns share the list's width by what matters: customer and agent names first."""
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+        shown = [column for column in range(self.model.columnCount()) if not header.isSectionHidden(column)]
+
+        def width(text: object) -> int:
+            return metrics.horizontalAdvance(str(text)) + _CELL_PADDING
+
+        wanted = {c: max(width(_WANTED[c]), width(self.model.headerData(c, Qt.Orientation.Horizontal))) for c in shown}
+        least = {column: width(_LEAST[column]) for column in shown}
+        widths = share_widths(self.table.viewport().width(), wanted, least, _NAMES_FIRST)
+        for column, size in widths.items():
+            header.resizeSection(column, size)
+
+    def _show_columns_for_status(self) -> None:
+        """The queue shows how long each chat has waited; the other views how long each was handled."""
+        waiting = self.status_box.currentData() == ChatStatus.WAITING.value
+        self.table.setColumnHidden(WAITED_COLUMN, not waiting)
+        self.table.setColumnHidden(HANDLING_COLUMN, waiting)
+        self.share_column_widths()
+
+    def _visible_rows(self) -> list[int]:
+        """The model rows of the rows in view (none while the list is hidden)."""
+        if not self.table.isVisible():
+            return []
+        first = self.table.rowAt(0)
+        if first < 0:
+            return []
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        last = self.table.proxy.rowCount() - 1 if last < 0 else last
+        proxy = self.table.proxy
+        return [proxy.mapToSource(proxy.index(row, 0)).row() for row in range(first, last + 1)]
 
     def _connect_signals(self) -> None:
         self.status_box.currentIndexChanged.connect(self.refresh)
+        self.status_box.currentIndexChanged.connect(self._show_columns_for_status)
+        self.clock.timeout.connect(self.tick)
         self.search_box.textChanged.connect(self._search_timer.start)
         self.search_box.returnPressed.connect(self.refresh)
         self.agent_chip.clicked.connect(self.clear_agent)
         self._search_timer.timeout.connect(self.refresh)
         self.model.more_wanted.connect(self._load_more)
         self.table.current_record_changed.connect(self.chat_selected)
+        self.table.selected_records_changed.connect(self._announce_selection)
+
+    @Slot(tuple)
+    def _announce_selection(self, records: tuple[object, ...]) -> None:
+        self.chats_selected.emit(tuple(chat for chat in records if isinstance(chat, ChatSummary)))
 
     @Slot(object)
     def _load_more(self, cursor: ChatCursor) -> None:
@@ -158,6 +253,7 @@ class ChatPanel(QWidget):
     @Slot(object)
     def _show_page(self, page: ChatPage) -> None:
         self._runner.cancel(f"{self.SOURCE}-more")  # a page after the old first page no longer fits
+        self.model.set_now(utc_now())  # the times just read and the clock agree
         self.model.set_page(page)
         self.loaded.emit(self.SOURCE)
 

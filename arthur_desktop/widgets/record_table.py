@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel, sorting_proxy
@@ -14,9 +14,11 @@ _CELL_PADDING = 24
 
 
 class RecordTable(QTableView):
-    """Emits current_record_changed(row or None) when the selected row, or its data, changes."""
+    """Emits current_record_changed(row or None) when the current selected row, or its data, changes, and
+    selected_records_changed(rows) when the selected rows (in the view's order), or their data, change."""
 
     current_record_changed = Signal(object)
+    selected_records_changed = Signal(tuple)
 
     def __init__(
         self,
@@ -33,9 +35,11 @@ class RecordTable(QTableView):
         self.setModel(self.proxy)
         self._configure_look()
         self._saved_key: Hashable | None = None
+        self._saved_keys: list[Hashable] = []
         self._saved_scroll = 0
         self._restoring = False
         self._last_emitted: object | None = None
+        self._last_selected: tuple[object, ...] = ()
         self.proxy.modelAboutToBeReset.connect(self._remember_state)
         self.proxy.modelReset.connect(self._restore_state)
         self.proxy.dataChanged.connect(self._announce_if_changed)
@@ -43,13 +47,19 @@ class RecordTable(QTableView):
         self.selectionModel().selectionChanged.connect(self._announce_if_changed)
 
     def current_record(self) -> object | None:
-        rows = self.selectionModel().selectedRows()
+        """The row with the focus when it is selected (the one clicked last), else the first selected."""
+        rows = self._selected_rows()
         return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
 
     def current_key(self) -> Hashable | None:
-        rows = self.selectionModel().selectedRows()
+        rows = self._selected_rows()
         key: Hashable | None = rows[0].data(KEY_ROLE) if rows else None
         return key
+
+    def selected_records(self) -> tuple[object, ...]:
+        """Every selected row, in the view's order."""
+        rows = sorted(self.selectionModel().selectedRows(), key=lambda index: index.row())
+        return tuple(index.data(Qt.ItemDataRole.UserRole) for index in rows)
 
     def select_key(self, key: Hashable | None, *, scroll: bool = True) -> bool:
         """Select the row with this key; False (and no selection) when it is not loaded."""
@@ -63,6 +73,11 @@ class RecordTable(QTableView):
         if scroll:
             self.scrollTo(index)
         return index.isValid()
+
+    def _selected_rows(self) -> list[QModelIndex]:
+        rows = self.selectionModel().selectedRows()
+        current = self.selectionModel().currentIndex()
+        return sorted(rows, key=lambda index: index.row() != current.row())
 
     def fit_columns(self, samples: dict[int, str], *, stretch: int) -> None:
         """Fixed widths that fit a sample value (or the header), so columns stay put while rows load."""
@@ -93,6 +108,7 @@ class RecordTable(QTableView):
     @Slot()
     def _remember_state(self) -> None:
         self._saved_key = self.current_key()
+        self._saved_keys = [index.data(KEY_ROLE) for index in self.selectionModel().selectedRows()]
         self._saved_scroll = self.verticalScrollBar().value()
         self._restoring = True
 
@@ -101,11 +117,21 @@ class RecordTable(QTableView):
         try:
             if self._saved_key is not None:
                 self.select_key(self._saved_key, scroll=False)
+            self._reselect(key for key in self._saved_keys if key != self._saved_key)
             self.updateGeometries()
             self.verticalScrollBar().setValue(self._saved_scroll)
         finally:
             self._restoring = False
         self._announce_if_changed()
+
+    def _reselect(self, keys: Iterable[Hashable]) -> None:
+        """Add the rows still loaded with these keys to the selection (several rows were selected)."""
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for key in keys:
+            source_row = self.source_model.row_for_key(key)
+            if source_row is not None:
+                index = self.proxy.mapFromSource(self.source_model.index(source_row, 0))
+                self.selectionModel().select(index, flags)
 
     @Slot()
     def _announce_if_changed(self, *_args: object) -> None:
@@ -115,3 +141,7 @@ class RecordTable(QTableView):
         if record != self._last_emitted:
             self._last_emitted = record
             self.current_record_changed.emit(record)
+        selected = self.selected_records()
+        if selected != self._last_selected:
+            self._last_selected = selected
+            self.selected_records_changed.emit(selected)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
@@ -41,12 +41,11 @@ def type_slowly(qtbot: QtBot, widget: QWidget, text: str) -> None:
             qtbot.keyClicks(widget, character)
 
 
-def test_ctrl_and_shift_clicks_keep_a_single_chat_selected_and_the_transcript_follows(
+def test_ctrl_and_shift_clicks_select_several_chats_and_the_transcript_follows_the_last_click(
     qtbot: QtBot, open_window: OpenWindow, folder_config: Path
 ) -> None:
     window = open_window(folder_config)
     table = window.chat_panel.table
-    assert table.selectionMode() is QAbstractItemView.SelectionMode.SingleSelection  # several: a later issue
 
     click_row(qtbot, table, 3)
     wait_until_idle(qtbot, window)
@@ -55,14 +54,22 @@ def test_ctrl_and_shift_clicks_keep_a_single_chat_selected_and_the_transcript_fo
 
     click_row(qtbot, table, 2, CTRL)
     wait_until_idle(qtbot, window)
-    assert selected_keys(table) == [2]
+    assert sorted(selected_keys(table)) == [2, 3]
     assert window.transcript_panel.caption.text().startswith("Chat 2 · Jane")
-    assert window.transcript_panel.end_chat_button.isEnabled()
+    assert window.transcript_panel.end_chat_button.text() == "End chat"  # chat 3 has ended: only 2 can be
 
-    click_row(qtbot, table, 4, SHIFT)
+    click_row(qtbot, table, 1, SHIFT)  # the list: [3, 2, 5, 1, 6, 4]; Shift extends it down to chat 1
+    wait_until_idle(qtbot, window)
+    assert sorted(selected_keys(table)) == [1, 2, 3, 5]
+    assert window.transcript_panel.caption.text() == "Chat 1 · John · Ended · Test User 1"
+
+    qtbot.keyClick(table, Qt.Key.Key_Down, SHIFT)
+    wait_until_idle(qtbot, window)
+    assert sorted(selected_keys(table)) == [1, 2, 3, 5, 6]
+
+    click_row(qtbot, table, 4)
     wait_until_idle(qtbot, window)
     assert selected_keys(table) == [4]
-    assert window.transcript_panel.caption.text() == "Chat 4 · Jacintha · Ended · Test User 3"
     assert not window.transcript_panel.end_chat_button.isEnabled()
 
 

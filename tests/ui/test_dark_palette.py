@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.app import style_sheet
-from arthur_desktop.models.chat_model import ChatModel
+from arthur_desktop.models.chat_model import ALERT_COLOUR, ChatModel
 from arthur_desktop.palette import contrast_ratio, is_dark, readable_on
+from seed_data import add_recent_chat
 from window_helpers import OpenWindow, select_chat, wait_until_idle
 
 DARK = {
@@ -101,18 +102,26 @@ def test_the_tables_transcript_and_chart_read_well_in_the_system_palette(
 
 
 def test_status_colours_keep_their_hue_and_contrast_with_the_rows(
-    open_window: OpenWindow, folder_config: Path, system_palette: str
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path, system_palette: str
 ) -> None:
     window = open_window(folder_config)
+    fresh_waiting = add_recent_chat(window.context.database, "Nia", waited=5)
+    fresh_in_progress = add_recent_chat(window.context.database, "Omar", waited=60, running=50, user_id=2)
+    with qtbot.waitSignal(window.chat_panel.loaded):
+        window.refresh()
     base = QApplication.palette().color(QPalette.ColorRole.Base)
 
-    in_progress = status_colour(window.chat_panel.model, 2, "In progress")
-    waiting = status_colour(window.chat_panel.model, 5, "Waiting")
+    in_progress = status_colour(window.chat_panel.model, fresh_in_progress, "In progress")
+    waiting = status_colour(window.chat_panel.model, fresh_waiting, "Waiting")
+    long_in_progress = status_colour(window.chat_panel.model, 2, "In progress")  # since 2020: it stands out
+    waiting_past_target = status_colour(window.chat_panel.model, 5, "Waiting")
 
-    for colour in (in_progress, waiting):
+    for colour in (in_progress, waiting, long_in_progress, waiting_past_target):
         assert contrast_ratio(colour, base) >= 4.5
     assert in_progress.hslHue() == pytest.approx(QColor("#1d4ed8").hslHue(), abs=2)
     assert waiting.hslHue() == pytest.approx(QColor("#b45309").hslHue(), abs=2)
+    for alert in (long_in_progress, waiting_past_target):
+        assert alert.hslHue() == pytest.approx(QColor(ALERT_COLOUR).hslHue(), abs=2)
 
 
 def test_readable_on_lightens_a_dark_blue_on_a_dark_background_and_leaves_good_pairs_alone() -> None:

@@ -54,8 +54,11 @@ def read_rows(path: Path) -> list[list[str]]:
 
 
 def table_headers(window: MainWindow, which: str) -> list[str]:
-    model = window.performance_panel.model if which == "performance" else window.chat_panel.model
-    return [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    """The columns the table shows (the chat list shows Waited in its Waiting view only)."""
+    table = window.performance_panel.table if which == "performance" else window.chat_panel.table
+    model = table.source_model
+    shown = [column for column in range(model.columnCount()) if not table.isColumnHidden(column)]
+    return [model.headerData(column, Qt.Orientation.Horizontal) for column in shown]
 
 
 def test_ctrl_e_exports_the_performance_table_with_its_columns_and_numbers_as_numbers(

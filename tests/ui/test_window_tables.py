@@ -61,6 +61,7 @@ def test_the_chat_list_shows_every_chat_newest_first(open_window: OpenWindow, fo
         "In progress",
         "2020-09-29 09:00",
         "—",
+        "2m 00s",  # Waited: picked up two minutes after it was created (the column shows in the Waiting view)
     ]
 
 
