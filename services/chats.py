@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, select
@@ -12,7 +11,6 @@ from services.errors import UnknownChat
 from services.results import (
     NEWEST_FIRST,
     OLDEST_FIRST,
-    ChatChanges,
     ChatCursor,
     ChatFilter,
     ChatMessage,
@@ -23,10 +21,9 @@ from services.results import (
 )
 from services.storage.models import Chat, Message, User
 from services.storage.search_index import search_condition
-from services.storage.unit_of_work import UnitOfWork, begin_now
+from services.storage.unit_of_work import UnitOfWork
 
 DEFAULT_PAGE_SIZE = 200
-_IDS_PER_QUERY = 500  # within every engine's limit on parameters
 _STATUSES = (ChatStatus.WAITING, ChatStatus.IN_PROGRESS, ChatStatus.ENDED)  # by status_rank
 
 
@@ -49,49 +46,15 @@ def list_chats(
         raise ValueError("the cursor belongs to another order of the list")
     chat_filter = chat_filter or ChatFilter()
     with uow:
-        walk = _walk(uow, chat_filter, sort)
+        walk = chat_walk(uow, chat_filter, sort)
         rows = walk.rows(uow.session, after, limit + 1)
-    chats = tuple(_summary(row) for row in rows[:limit])
+    chats = tuple(chat_summary(row) for row in rows[:limit])
     next_cursor = walk.cursor(rows[limit - 1], sort) if len(rows) > limit else None
     return ChatPage(chats=chats, next_cursor=next_cursor)
 
 
-def chat_changes(
-    uow: UnitOfWork,
-    chat_filter: ChatFilter | None,
-    sort: ChatSort | None,
-    *,
-    first_chat_id: int | None,
-    reread: Collection[int],
-    limit: int = DEFAULT_PAGE_SIZE,
-) -> ChatChanges:
-    """What a list loaded from the top, starting with first_chat_id, lacks now: the chats that come before
-    that one (at most limit of them), and the chats in reread as they are now, in one transaction."""
-    chat_filter = chat_filter or ChatFilter()
-    with uow:
-        session = uow.session
-        begin_now(session.connection())  # both reads see the same moment
-        walk = _walk(uow, chat_filter, sort)
-        above: list[Row[Any]] = []
-        first = None if first_chat_id is None else walk.position(session, first_chat_id)
-        if first is not None:
-            above = walk.rows(session, walk.cursor(first, sort), limit + 1, backwards=True)
-        current: list[Row[Any]] = []
-        ids = sorted(set(reread))
-        for start in range(0, len(ids), _IDS_PER_QUERY):
-            chunk = ids[start : start + _IDS_PER_QUERY]
-            current += session.execute(walk.base.where(Chat.chat_id.in_(chunk)))
-    complete = len(above) <= limit and (first_chat_id is None or first is not None)
-    found = {row.chat_id for row in current}
-    return ChatChanges(
-        above=tuple(_summary(row) for row in reversed(above[:limit])),
-        complete=complete,
-        current=tuple(_summary(row) for row in current),
-        gone=frozenset(ids) - found,
-    )
-
-
-def _walk(uow: UnitOfWork, chat_filter: ChatFilter, sort: ChatSort | None) -> Walk:
+def chat_walk(uow: UnitOfWork, chat_filter: ChatFilter, sort: ChatSort | None) -> Walk:
+    """The list's order (the filter's default when sort is None) over the chats that match the filter."""
     dialect = uow.session.get_bind().dialect.name
     if sort is None:
         sort = OLDEST_FIRST if chat_filter.status is ChatStatus.WAITING else NEWEST_FIRST  # the queue: oldest first
@@ -103,7 +66,7 @@ def get_chat(uow: UnitOfWork, chat_id: int) -> ChatSummary:
         row = uow.session.execute(_summary_query().where(Chat.chat_id == chat_id)).one_or_none()
     if row is None:
         raise UnknownChat(chat_id)
-    return _summary(row)
+    return chat_summary(row)
 
 
 def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
@@ -157,7 +120,7 @@ def _filter_conditions(chat_filter: ChatFilter, dialect: str) -> list[ColumnElem
     return conditions
 
 
-def _summary(row: Row[Any]) -> ChatSummary:
+def chat_summary(row: Row[Any]) -> ChatSummary:
     return ChatSummary(
         chat_id=row.chat_id,
         customer_name=row.customer_name,

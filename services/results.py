@@ -122,18 +122,27 @@ class ChatPage:
 
 
 @dataclass(frozen=True)
-class ChatChanges:
-    """What changed in a loaded list since it was read (services.chats.chat_changes).
+class NewChat:
+    """A chat added since a list was read, and the chat it now comes right after (None: it comes first)."""
 
-    above: chats that now come before the first loaded one, in order (complete False: more than asked for,
-    so the list should be read again from the top); current: the re-read chats that still match the filter;
-    gone: the re-read ones that no longer exist or no longer match it.
+    chat: ChatSummary
+    after: int | None
+
+
+@dataclass(frozen=True)
+class ChatChanges:
+    """What changed in a loaded list since it was read (services.chat_changes).
+
+    new: the matching chats added since, each with the chat it follows; current: the re-read chats that still
+    match the filter; gone: the re-read ones that no longer exist or no longer match it; newest_id: the
+    highest chat id now, for the next time. complete False: more new chats than asked for: read the list again.
     """
 
-    above: tuple[ChatSummary, ...]
-    complete: bool
+    new: tuple[NewChat, ...]
     current: tuple[ChatSummary, ...]
     gone: frozenset[int]
+    newest_id: int | None
+    complete: bool
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
-"""The chat list, newest first, loaded in keyset pages: canFetchMore/fetchMore ask for the next page."""
+"""The chat list in the database's order, loaded in keyset pages: canFetchMore/fetchMore ask for the next page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Signal
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from arthur_desktop.models.record_model import Column, Index, RecordTableModel, number_sort, text_sort
 from services.formatting import format_duration, name_or_no_value
 from services.local_time import display_zone, format_local
-from services.results import ChatCursor, ChatPage, ChatStatus, ChatSummary
+from services.results import ChatChanges, ChatCursor, ChatPage, ChatSort, ChatSortKey, ChatStatus, ChatSummary
 
 _STATUS_ORDER = {ChatStatus.WAITING: 0, ChatStatus.IN_PROGRESS: 1, ChatStatus.ENDED: 2}
 _STATUS_COLOURS = {ChatStatus.WAITING: "#b45309", ChatStatus.IN_PROGRESS: "#1d4ed8", ChatStatus.ENDED: None}
@@ -32,44 +35,101 @@ COLUMNS: tuple[Column[ChatSummary], ...] = (
 )
 
 
-def _created_sort(chat: ChatSummary) -> str:
-    return "" if chat.created is None else chat.created.isoformat()  # no time (another program's row) first
+def _created_sort(chat: ChatSummary) -> str | None:
+    return None if chat.created is None else chat.created.isoformat()
+
+
+# What a click on a column's header sorts the list by, in the database (services.chat_order).
+SORT_KEYS = {
+    "ID": ChatSortKey.CHAT_ID,
+    "Customer": ChatSortKey.CUSTOMER_NAME,
+    "Agent": ChatSortKey.AGENT_NAME,
+    "Status": ChatSortKey.STATUS,
+    "Created": ChatSortKey.CREATED,
+    "Handling": ChatSortKey.HANDLING_SECONDS,
+}
+_LONGEST_FIRST = frozenset({"Created", "Handling"})  # a first click shows the newest, the longest
 
 
 class ChatModel(RecordTableModel[ChatSummary]):
-    """fetchMore does not block: it emits more_wanted(cursor); whoever loads the page calls append_page."""
+    """fetchMore does not block: it emits more_wanted(cursor); whoever loads the page calls append_page.
+
+    sort() does not sort the rows here: it emits sort_wanted(ChatSort or None, the default order), and whoever
+    loads the list reads it again in that order from the database, over every matching chat.
+    """
 
     more_wanted = Signal(object)  # the ChatCursor after which the next page starts
+    sort_wanted = Signal(object)  # the ChatSort (None: the list's default order)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent=parent, key=lambda chat: chat.chat_id)
         self._next_cursor: ChatCursor | None = None
         self._fetching = False
+        self._chat_sort: ChatSort | None = None
+        self._open: set[int] = set()  # the chats shown that have not ended: the ones that may still change
 
     @property
     def next_cursor(self) -> ChatCursor | None:
         return self._next_cursor
+
+    @property
+    def chat_sort(self) -> ChatSort | None:
+        return self._chat_sort
+
+    @property
+    def open_chat_ids(self) -> frozenset[int]:
+        """The chats shown that may still change: waiting or in progress (an ended chat is final)."""
+        return frozenset(self._open)
+
+    def chat_at(self, position: int) -> int:
+        return self.row_at(position).chat_id
 
     def set_page(self, page: ChatPage) -> None:
         """Replace every row with the first page (or with as many rows as were loaded before)."""
         self._next_cursor = page.next_cursor
         self._fetching = False
         self.set_rows(page.chats)
+        self._open = {chat.chat_id for chat in page.chats if chat.status is not ChatStatus.ENDED}
 
     def append_page(self, page: ChatPage) -> None:
+        """The next page, after the rows shown (those already shown, e.g. moved by a refresh, are skipped)."""
         self._fetching = False
         self._next_cursor = page.next_cursor
-        known = {chat.chat_id for chat in self.rows}
-        new_chats = [chat for chat in page.chats if chat.chat_id not in known]
-        if not new_chats:
-            return
-        first = len(self.rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new_chats) - 1)
-        self._rows = (*self._rows, *new_chats)
-        self.endInsertRows()
+        self.append_rows(page.chats)
+        self._note_open(page.chats)
+
+    def apply_changes(self, changes: ChatChanges) -> None:
+        """A refresh: changed chats in place, chats no longer matching out, new chats each after the chat
+        it follows (a new chat after one not loaded yet comes with its page)."""
+        self.update_rows(changes.current)
+        self._note_open(changes.current)
+        self.remove_keys(changes.gone)
+        self._open -= changes.gone
+        waiting = [new for new in changes.new if self.row_for_key(new.chat.chat_id) is None]
+        while waiting:  # a new chat may follow another new one
+            placed = [new for new in waiting if new.after is None or self.row_for_key(new.after) is not None]
+            for new in placed:
+                self.insert_rows_after(new.after, [new.chat])
+            self._note_open(new.chat for new in placed)
+            if not placed:
+                break
+            waiting = [new for new in waiting if new not in placed]
 
     def fetch_failed(self) -> None:
         self._fetching = False
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(COLUMNS[column].header) if 0 <= column < len(COLUMNS) else None
+        wanted = None if key is None else ChatSort(key, descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._chat_sort:
+            self._chat_sort = wanted
+            self.sort_wanted.emit(wanted)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.InitialSortOrderRole and orientation == Qt.Orientation.Horizontal:
+            header = COLUMNS[section].header if 0 <= section < len(COLUMNS) else None
+            return Qt.SortOrder.DescendingOrder if header in _LONGEST_FIRST else Qt.SortOrder.AscendingOrder
+        return super().headerData(section, orientation, role)
 
     def canFetchMore(self, parent: Index) -> bool:
         return not parent.isValid() and self._next_cursor is not None and not self._fetching
@@ -78,3 +138,10 @@ class ChatModel(RecordTableModel[ChatSummary]):
         if self.canFetchMore(parent) and self._next_cursor is not None:
             self._fetching = True
             self.more_wanted.emit(self._next_cursor)
+
+    def _note_open(self, chats: Iterable[ChatSummary]) -> None:
+        for chat in chats:
+            if chat.status is ChatStatus.ENDED:
+                self._open.discard(chat.chat_id)
+            elif self.row_for_key(chat.chat_id) is not None:
+                self._open.add(chat.chat_id)

@@ -1,25 +1,29 @@
-"""The chat list: filter by status and agent, search customer and agent, newest first, paged as it scrolls."""
+"""The chat list: filter by status and agent, search customer and agent, sorted by the database (newest first
+until a header is clicked), paged as it scrolls, refreshed by difference."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.chat_model import ChatModel
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
+from services.chat_changes import chat_changes, newest_chat_id
 from services.chats import DEFAULT_PAGE_SIZE, list_chats
-from services.results import ChatCursor, ChatFilter, ChatPage, ChatStatus, ChatSummary
+from services.results import ChatChanges, ChatCursor, ChatFilter, ChatPage, ChatSort, ChatStatus, ChatSummary
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 _SEARCH_DELAY_MS = 300
 _ALL_STATUSES = "All statuses"
+_WIDTHS_SETTING = "chats/column-widths"
+_Query = tuple[ChatFilter, ChatSort | None]
 _COLUMN_SAMPLES = {0: "000000", 2: "Agent name here", 3: "In progress", 4: "0000-00-00 00:00", 5: "00d 00h 00m"}
 
 
@@ -46,6 +50,8 @@ class ChatPanel(QWidget):
         self.search_box = self._search_box()
         self.agent_chip = self._agent_chip()
         self._agent: tuple[int, str] | None = None
+        self._shown: _Query | None = None  # the filter and order of the rows in the model
+        self._newest: int | None = None  # the highest chat id when they were read: chats above it are new
         self.table = RecordTable(self.model, "chatList", self)
         self.table.setAccessibleName("Chats")
         self._configure_table()
@@ -96,15 +102,27 @@ class ChatPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Reload the first page, or as many rows as are loaded, so the scroll position survives."""
-        database, chat_filter = self._database, self.chat_filter()
-        limit = max(self._page_size, self.model.rowCount())
+        """Show what changed: by difference when the list shown is of the same filter and order (the rows
+        loaded stay, so paging, selection and scroll go on), else read the list again from the top."""
+        query = (self.chat_filter(), self.model.chat_sort)
+        if query != self._shown:
+            self._reload(query, self._page_size)
+            return
+        database, newest, reread, limit = self._database, self._newest, self.model.open_chat_ids, self._page_size
         self._runner.start(
-            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit),
-            self._show_page,
+            lambda: chat_changes(
+                database.unit_of_work(), query[0], query[1], newer_than=newest, reread=reread, limit=limit
+            ),
+            lambda changes: self._apply_changes(query, changes),
             self._show_failure,
             key=self.SOURCE,
         )
+
+    def save_settings(self, settings: QSettings) -> None:
+        self.table.save_widths(settings, _WIDTHS_SETTING)
+
+    def restore_settings(self, settings: QSettings) -> None:
+        self.table.restore_widths(settings, _WIDTHS_SETTING)
 
     def _status_box(self) -> QComboBox:
         box = QComboBox(self)
@@ -143,27 +161,64 @@ class ChatPanel(QWidget):
         self.agent_chip.clicked.connect(self.clear_agent)
         self._search_timer.timeout.connect(self.refresh)
         self.model.more_wanted.connect(self._load_more)
+        self.model.sort_wanted.connect(self.refresh)
         self.table.current_record_changed.connect(self.chat_selected)
+
+    def _reload(self, query: _Query, limit: int) -> None:
+        database, (chat_filter, sort) = self._database, query
+
+        def load() -> tuple[int | None, ChatPage]:
+            newest = newest_chat_id(database.unit_of_work())  # first: a chat added meanwhile is new next time
+            return newest, list_chats(database.unit_of_work(), chat_filter, limit=limit, sort=sort)
+
+        self._runner.start(
+            load,
+            lambda loaded: self._show_page(query, *loaded),
+            self._show_failure,
+            key=self.SOURCE,
+        )
 
     @Slot(object)
     def _load_more(self, cursor: ChatCursor) -> None:
-        database, chat_filter, limit = self._database, self.chat_filter(), self._page_size
+        query, database, limit = self._shown, self._database, self._page_size
+        if query is None:
+            self.model.fetch_failed()
+            return
+        chat_filter = query[0]
         self._runner.start(
-            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor),
-            self._append_page,
+            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor, sort=cursor.sort),
+            lambda page: self._append_page(query, page),
             self._show_more_failure,
             key=f"{self.SOURCE}-more",
         )
 
-    @Slot(object)
-    def _show_page(self, page: ChatPage) -> None:
+    def _show_page(self, query: _Query, newest: int | None, page: ChatPage) -> None:
         self._runner.cancel(f"{self.SOURCE}-more")  # a page after the old first page no longer fits
+        self._shown, self._newest = query, newest
         self.model.set_page(page)
         self.loaded.emit(self.SOURCE)
 
-    @Slot(object)
-    def _append_page(self, page: ChatPage) -> None:
-        self.model.append_page(page)
+    def _append_page(self, query: _Query, page: ChatPage) -> None:
+        if query == self._shown:
+            self.model.append_page(page)
+        else:
+            self.model.fetch_failed()  # the page of a list no longer shown: the next fetch asks again
+
+    def _apply_changes(self, query: _Query, changes: ChatChanges) -> None:
+        if query != self._shown:
+            self.refresh()
+            return
+        if not changes.complete:  # more new chats than a page: read the rows shown again
+            self._reload(query, max(self._page_size, self.model.rowCount()))
+            return
+        self._newest = changes.newest_id if changes.newest_id is not None else self._newest
+        top = self.table.rowAt(0)
+        top_key = None if top <= 0 else self.model.key_at(top)
+        self.model.apply_changes(changes)
+        position = None if top_key is None else self.model.row_for_key(top_key)
+        if position is not None:  # the rows in view stay in view; at the top, new chats show
+            self.table.scrollTo(self.table.proxy.index(position, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self.loaded.emit(self.SOURCE)
 
     @Slot(object)
     def _show_failure(self, error: object) -> None:

@@ -1,14 +1,18 @@
-"""A table view over a RecordTableModel that sorts by value and keeps selection and scroll across reloads."""
+"""A table view over a RecordTableModel that keeps selection and scroll across reloads.
+
+A click on a column's header asks the model to sort (RecordTableModel.sort, or the chat list's re-query):
+the view shows the model through a proxy that only passes it through, unless a panel gives its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractProxyModel, QIdentityProxyModel, QItemSelectionModel, QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel, sorting_proxy
+from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel
 
 _CELL_PADDING = 24
 
@@ -24,12 +28,12 @@ class RecordTable(QTableView):
         object_name: str,
         parent: QWidget | None = None,
         *,
-        proxy: QSortFilterProxyModel | None = None,
+        proxy: QAbstractProxyModel | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
         self.source_model = model
-        self.proxy = proxy or sorting_proxy(model, self)
+        self.proxy = proxy or _passing_through(model, self)
         self.setModel(self.proxy)
         self._configure_look()
         self._saved_key: Hashable | None = None
@@ -73,6 +77,21 @@ class RecordTable(QTableView):
             header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
+    def save_widths(self, settings: QSettings, name: str) -> None:
+        """The columns' widths as the person left them, for restore_widths at the next start."""
+        header = self.horizontalHeader()
+        settings.setValue(name, [header.sectionSize(column) for column in range(header.count())])
+
+    def restore_widths(self, settings: QSettings, name: str) -> None:
+        """Widths saved by save_widths (columns the saved list lacks, and a stretched one, keep theirs)."""
+        widths = settings.value(name)
+        header = self.horizontalHeader()
+        if not isinstance(widths, list):
+            return
+        for column, width in enumerate(widths[: header.count()]):
+            if str(width).isdigit() and header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+                header.resizeSection(column, max(int(width), header.minimumSectionSize()))
+
     def _configure_look(self) -> None:
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -115,3 +134,9 @@ class RecordTable(QTableView):
         if record != self._last_emitted:
             self._last_emitted = record
             self.current_record_changed.emit(record)
+
+
+def _passing_through(model: RecordTableModel[Any], parent: QWidget) -> QIdentityProxyModel:
+    proxy = QIdentityProxyModel(parent)  # its sort() asks the model to sort
+    proxy.setSourceModel(model)
+    return proxy
