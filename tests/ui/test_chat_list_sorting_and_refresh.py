@@ -3,12 +3,13 @@ lose and duplicate nothing; selection and scroll position stay."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sorting_data import CHATS, reference_order, write_chats_to_sort
 from sqlalchemy import insert, text
@@ -49,12 +50,12 @@ def click_header(qtbot: QtBot, panel: ChatPanel, column: int) -> None:
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
 
-def scroll_to_the_end(qtbot: QtBot, table: object, done: object, *, presses: int = 400) -> None:
+def scroll_to_the_end(qtbot: QtBot, table: QWidget, done: Callable[[], bool], *, presses: int = 400) -> None:
     """Real Ctrl+End presses on the list until done() (each may make the view fetch the next page)."""
     for _ in range(presses):
-        if done():  # type: ignore[operator]
+        if done():
             return
-        qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)  # type: ignore[arg-type]
+        qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
         qtbot.wait(5)
     raise AssertionError("the list stopped loading")
 
