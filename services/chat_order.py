@@ -1,9 +1,10 @@
 """The chat list's orders: what each sort key reads, and keyset walks through the list in that order.
 
 An order is ORDER BY value, chat_id (both ascending or both descending) with the chats without a value after
-all others, by chat_id in the same direction, on every engine. It is read in two parts, each in the order of an
+all others, by chat_id in the same direction, on every engine. It is read in stretches, each in the order of an
 index where one exists (value, chat_id): the chats with a value, then, only when a page is not full yet, the
-chats without one. A walk can also run backwards from a chat, to find what now comes before it.
+chats without one (by status: each status in turn). A walk can also run backwards from a chat, to find the
+chat that comes right before it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    and_,
     case,
     func,
     literal,
@@ -29,7 +31,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from services.results import ChatCursor, ChatSort, ChatSortKey
 from services.storage.models import Chat, Message, User
 
-# Sort keys that no row lacks: their walks have no second part.
+# Sort keys that no row lacks: their walks have no stretch of missing values.
 _NEVER_MISSING = frozenset({ChatSortKey.CHAT_ID, ChatSortKey.STATUS, ChatSortKey.MESSAGE_COUNT})
 # Times: on SQLite compared as the text they are stored as (see ChatCursor).
 _TIMES = frozenset({ChatSortKey.CREATED, ChatSortKey.HANDLE_START, ChatSortKey.HANDLE_END})
@@ -83,16 +85,15 @@ class Walk:
         self, session: Session, after: ChatCursor | None, count: int, *, backwards: bool = False
     ) -> list[Row[Any]]:
         """Up to count rows past the cursor (from the start if None), forwards or backwards, in walking order."""
-        parts = ["values"] if self.sort.key in _NEVER_MISSING else ["values", "missing"]
+        parts = self._parts()
         if backwards:
             parts.reverse()
         if after is not None:
-            parts = parts[parts.index("missing" if after.value is None else "values") :]
+            parts = parts[[part.holds for part in parts].index(self._part_holding(after)) :]
         descending = self.sort.descending != backwards
         rows: list[Row[Any]] = []
         for number, part in enumerate(parts):
-            cursor = after if number == 0 else None
-            query = self._values(cursor, descending) if part == "values" else self._missing(cursor, descending)
+            query = self._part_query(part, after if number == 0 else None, descending)
             rows += session.execute(query.limit(count - len(rows)))
             if len(rows) >= count:
                 break
@@ -115,23 +116,42 @@ class Walk:
         stored = self._stored(self.value) if self._compares_stored_text() else literal(None, String)
         return self.value.label("sort_value"), stored.label("sort_text")
 
-    def _values(self, cursor: ChatCursor | None, descending: bool) -> Select[Any]:
-        value = self.value
-        query = self.with_values().where(value.is_not(None))
-        if cursor is not None:
-            here, there = tuple_(value, Chat.chat_id), tuple_(cursor.value, cursor.chat_id)
-            if self._compares_stored_text() and cursor.stored_value is not None:
-                stored = literal(cursor.stored_value, String)
-                here, there = tuple_(self._stored(value), Chat.chat_id), tuple_(stored, cursor.chat_id)
-            query = query.where(here < there if descending else here > there)
-        order = (value.desc(), Chat.chat_id.desc()) if descending else (value.asc(), Chat.chat_id.asc())
-        return query.order_by(*order)
+    def _parts(self) -> list[_Part]:
+        """The stretches of the list, in its order: the chats with a value, by value, then those without one.
+        By status, each status on its own by chat_id: the few waiting and in-progress chats are read through
+        their partial indexes, the ended ones in the table's own order, as an index on the status would."""
+        if self.sort.key is ChatSortKey.STATUS:
+            statuses = [
+                _Part(0, Chat.handle_start.is_(None), by_value=False),
+                _Part(1, and_(Chat.handle_start.is_not(None), Chat.handle_end.is_(None)), by_value=False),
+                _Part(2, and_(Chat.handle_start.is_not(None), Chat.handle_end.is_not(None)), by_value=False),
+            ]
+            return statuses[::-1] if self.sort.descending else statuses
+        parts = [_Part("values", self.value.is_not(None), by_value=True)]
+        if self.sort.key not in _NEVER_MISSING:
+            parts.append(_Part("missing", self.value.is_(None), by_value=False))
+        return parts
 
-    def _missing(self, cursor: ChatCursor | None, descending: bool) -> Select[Any]:
-        query = self.with_values().where(self.value.is_(None))
+    def _part_holding(self, cursor: ChatCursor) -> object:
+        if self.sort.key is ChatSortKey.STATUS:
+            return cursor.value
+        return "missing" if cursor.value is None else "values"
+
+    def _part_query(self, part: _Part, cursor: ChatCursor | None, descending: bool) -> Select[Any]:
+        query = self.with_values().where(part.chats)
         if cursor is not None:
-            query = query.where(Chat.chat_id < cursor.chat_id if descending else Chat.chat_id > cursor.chat_id)
-        return query.order_by(Chat.chat_id.desc() if descending else Chat.chat_id.asc())
+            query = query.where(self._beyond(cursor, descending) if part.by_value else _beyond_id(cursor, descending))
+        if not part.by_value:
+            return query.order_by(Chat.chat_id.desc() if descending else Chat.chat_id.asc())
+        value = self.value
+        return query.order_by(*((value.desc(), Chat.chat_id.desc()) if descending else (value, Chat.chat_id)))
+
+    def _beyond(self, cursor: ChatCursor, descending: bool) -> ColumnElement[bool]:
+        here, there = tuple_(self.value, Chat.chat_id), tuple_(cursor.value, cursor.chat_id)
+        if self._compares_stored_text() and cursor.stored_value is not None:
+            stored = literal(cursor.stored_value, String)
+            here, there = tuple_(self._stored(self.value), Chat.chat_id), tuple_(stored, cursor.chat_id)
+        return here < there if descending else here > there
 
     def _compares_stored_text(self) -> bool:
         return self.dialect == "sqlite" and self.sort.key in _TIMES
@@ -139,3 +159,14 @@ class Walk:
     @staticmethod
     def _stored(value: ColumnElement[Any]) -> ColumnElement[str]:
         return type_coerce(value, String)  # the same column and index, compared as the text it is
+
+
+@dataclass(frozen=True)
+class _Part:
+    holds: object  # what a cursor in this stretch says of it: "values", "missing", or a status rank
+    chats: ColumnElement[bool]
+    by_value: bool  # ordered by value then chat_id, else by chat_id alone
+
+
+def _beyond_id(cursor: ChatCursor, descending: bool) -> ColumnElement[bool]:
+    return Chat.chat_id < cursor.chat_id if descending else Chat.chat_id > cursor.chat_id

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from arthur_desktop.models.record_model import Column, Index, RecordTableModel, number_sort, text_sort
+from arthur_desktop.models.record_model import Column, Index, Prepared, RecordTableModel, number_sort, text_sort
 from services.formatting import format_duration, name_or_no_value
 from services.local_time import display_zone, format_local
 from services.results import ChatChanges, ChatCursor, ChatPage, ChatSort, ChatSortKey, ChatStatus, ChatSummary
@@ -51,6 +52,16 @@ SORT_KEYS = {
 _LONGEST_FIRST = frozenset({"Created", "Handling"})  # a first click shows the newest, the longest
 
 
+@dataclass(frozen=True)
+class PreparedChanges:
+    """A refresh's changes ready to show (ChatModel.prepare_changes): changed chats, gone ids, and new chats
+    each with the id of the chat it follows (None: first)."""
+
+    changed: Sequence[Prepared[ChatSummary]]
+    gone: frozenset[int]
+    new: tuple[tuple[int | None, Prepared[ChatSummary]], ...]
+
+
 class ChatModel(RecordTableModel[ChatSummary]):
     """fetchMore does not block: it emits more_wanted(cursor); whoever loads the page calls append_page.
 
@@ -76,44 +87,52 @@ class ChatModel(RecordTableModel[ChatSummary]):
     def chat_sort(self) -> ChatSort | None:
         return self._chat_sort
 
-    @property
-    def open_chat_ids(self) -> frozenset[int]:
-        """The chats shown that may still change: waiting or in progress (an ended chat is final)."""
-        return frozenset(self._open)
+    def open_chats(self) -> dict[int, ChatSummary]:
+        """The chats shown that may still change, waiting or in progress (an ended chat is final), by id."""
+        return {chat_id: self.row_at(self._position(chat_id)) for chat_id in self._open}
 
     def chat_at(self, position: int) -> int:
         return self.row_at(position).chat_id
 
-    def set_page(self, page: ChatPage) -> None:
+    def set_page(self, page: ChatPage, prepared: Sequence[Prepared[ChatSummary]] | None = None) -> None:
         """Replace every row with the first page (or with as many rows as were loaded before)."""
         self._next_cursor = page.next_cursor
         self._fetching = False
-        self.set_rows(page.chats)
+        self.set_rows(page.chats if prepared is None else prepared)
         self._open = {chat.chat_id for chat in page.chats if chat.status is not ChatStatus.ENDED}
 
-    def append_page(self, page: ChatPage) -> None:
-        """The next page, after the rows shown (those already shown, e.g. moved by a refresh, are skipped)."""
+    def append_page(self, page: ChatPage, prepared: Sequence[Prepared[ChatSummary]] | None = None) -> None:
+        """The next page, after the rows shown (those already shown, e.g. placed by a refresh, are skipped)."""
         self._fetching = False
         self._next_cursor = page.next_cursor
-        self.append_rows(page.chats)
+        self.append_rows(page.chats if prepared is None else prepared)
         self._note_open(page.chats)
 
-    def apply_changes(self, changes: ChatChanges) -> None:
+    def prepare_changes(self, changes: ChatChanges, shown: Mapping[int, ChatSummary]) -> PreparedChanges:
+        """The changes with their cells worked out, keeping only the re-read chats that differ from shown
+        (open_chats when the refresh began). Reads nothing else of the model: a worker thread may call it."""
+        changed = [chat for chat in changes.current if shown.get(chat.chat_id) != chat]
+        new = self.prepare(new.chat for new in changes.new)
+        return PreparedChanges(
+            self.prepare(changed), changes.gone, tuple(zip((n.after for n in changes.new), new, strict=True))
+        )
+
+    def apply_changes(self, changes: PreparedChanges) -> None:
         """A refresh: changed chats in place, chats no longer matching out, new chats each after the chat
         it follows (a new chat after one not loaded yet comes with its page)."""
-        self.update_rows(changes.current)
-        self._note_open(changes.current)
+        self.update_rows(changes.changed)
+        self._note_open(item.row for item in changes.changed)
         self.remove_keys(changes.gone)
         self._open -= changes.gone
-        waiting = [new for new in changes.new if self.row_for_key(new.chat.chat_id) is None]
+        waiting = [(after, item) for after, item in changes.new if self.row_for_key(item.row.chat_id) is None]
         while waiting:  # a new chat may follow another new one
-            placed = [new for new in waiting if new.after is None or self.row_for_key(new.after) is not None]
-            for new in placed:
-                self.insert_rows_after(new.after, [new.chat])
-            self._note_open(new.chat for new in placed)
+            placed = [(a, item) for a, item in waiting if a is None or self.row_for_key(a) is not None]
+            for after, item in placed:
+                self.insert_rows_after(after, [item])
+            self._note_open(item.row for _, item in placed)
             if not placed:
                 break
-            waiting = [new for new in waiting if new not in placed]
+            waiting = [pair for pair in waiting if pair not in placed]
 
     def fetch_failed(self) -> None:
         self._fetching = False
@@ -138,6 +157,11 @@ class ChatModel(RecordTableModel[ChatSummary]):
         if self.canFetchMore(parent) and self._next_cursor is not None:
             self._fetching = True
             self.more_wanted.emit(self._next_cursor)
+
+    def _position(self, chat_id: int) -> int:
+        position = self.row_for_key(chat_id)
+        assert position is not None, chat_id
+        return position
 
     def _note_open(self, chats: Iterable[ChatSummary]) -> None:
         for chat in chats:

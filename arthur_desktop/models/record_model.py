@@ -61,6 +61,14 @@ class Cells(NamedTuple):
     tooltip: tuple[str | None, ...]
 
 
+@dataclass(frozen=True)
+class Prepared(Generic[Row]):
+    """A row with its cells worked out (RecordTableModel.prepare), e.g. on a worker thread."""
+
+    row: Row
+    cells: Cells
+
+
 class RecordTableModel(QAbstractTableModel, Generic[Row]):
     """Rows are frozen dataclasses; the row object is under UserRole, its key under KEY_ROLE.
 
@@ -91,9 +99,14 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def rows(self) -> tuple[Row, ...]:
         return tuple(self._rows)
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
+    def prepare(self, rows: Iterable[Row]) -> list[Prepared[Row]]:
+        """Rows with their cells worked out. Reads nothing but the columns, so a worker thread may call it and
+        hand the result to set_rows, append_rows, insert_rows_after or update_rows on the GUI thread."""
+        return [Prepared(row, self._cells_of(row)) for row in rows]
+
+    def set_rows(self, rows: Sequence[Row] | Sequence[Prepared[Row]]) -> None:
         """Same keys in the same order: dataChanged, so views keep selection and scroll; else a reset."""
-        pairs = self._in_order([(row, self._cells_of(row)) for row in rows])
+        pairs = self._in_order(self._prepared(rows))
         if [self._key(row) for row, _ in pairs] != [self._key(r) for r in self._rows]:
             self.beginResetModel()
             self._replace_all(pairs)
@@ -105,11 +118,11 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         if changed:
             self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1))
 
-    def append_rows(self, rows: Iterable[Row]) -> int:
+    def append_rows(self, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> int:
         """Add the rows whose keys are not shown yet at the end; how many were added. Cost: the new rows only."""
         return self._insert(rows, len(self._rows))
 
-    def insert_rows_after(self, key: Hashable | None, rows: Iterable[Row]) -> int:
+    def insert_rows_after(self, key: Hashable | None, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> int:
         """Add the rows whose keys are not shown yet right after the row with this key (None: at the top);
         how many were added (none when that row is not shown)."""
         if key is None:
@@ -117,13 +130,13 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         position = self.row_for_key(key)
         return 0 if position is None else self._insert(rows, position + 1)
 
-    def update_rows(self, rows: Iterable[Row]) -> None:
+    def update_rows(self, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> None:
         """New data for rows already shown (others are ignored), in place: dataChanged for each changed row."""
         last_column = self.columnCount() - 1
-        for row in rows:
+        for row, cells in self._prepared(rows):
             position = self.row_for_key(self._key(row))
             if position is not None and self._rows[position] != row:
-                self._rows[position], self._cells[position] = row, self._cells_of(row)
+                self._rows[position], self._cells[position] = row, cells
                 self.dataChanged.emit(self.index(position, 0), self.index(position, last_column))
 
     def remove_keys(self, keys: Iterable[Hashable]) -> None:
@@ -204,19 +217,22 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         self._keys = {self._key(row) for row in self._rows}
         self._number_rows()
 
-    def _insert(self, rows: Iterable[Row], first: int) -> int:
+    def _insert(self, rows: Iterable[Row] | Iterable[Prepared[Row]], first: int) -> int:
         new_rows: list[Row] = []
-        for row in rows:
+        new_cells: list[Cells] = []
+        for item in rows:
+            row = item.row if isinstance(item, Prepared) else item
             key = self._key(row)
             if key not in self._keys:
                 self._keys.add(key)
                 new_rows.append(row)
+                new_cells.append(item.cells if isinstance(item, Prepared) else self._cells_of(row))
         if not new_rows:
             return 0
         self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
         at_end = first == len(self._rows)
         self._rows[first:first] = new_rows
-        self._cells[first:first] = [self._cells_of(row) for row in new_rows]
+        self._cells[first:first] = new_cells
         if first == 0:
             self._first -= len(new_rows)  # the rows below keep their numbers: nothing else to renumber
         if first == 0 or at_end:
@@ -231,6 +247,10 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         others' numbers alone."""
         self._first = 0
         self._numbers = {self._key(row): i for i, row in enumerate(self._rows)}
+
+    def _prepared(self, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> list[tuple[Row, Cells]]:
+        """Rows with their cells, worked out here unless prepared."""
+        return [(item.row, item.cells) if isinstance(item, Prepared) else (item, self._cells_of(item)) for item in rows]
 
     def _cells_of(self, row: Row) -> Cells:
         columns = self._columns

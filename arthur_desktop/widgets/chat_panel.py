@@ -9,7 +9,8 @@ from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
-from arthur_desktop.models.chat_model import ChatModel
+from arthur_desktop.models.chat_model import ChatModel, PreparedChanges
+from arthur_desktop.models.record_model import Prepared
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
@@ -108,12 +109,23 @@ class ChatPanel(QWidget):
         if query != self._shown:
             self._reload(query, self._page_size)
             return
-        database, newest, reread, limit = self._database, self._newest, self.model.open_chat_ids, self._page_size
+        database, newest, shown, limit, model = (
+            self._database,
+            self._newest,
+            self.model.open_chats(),
+            self._page_size,
+            self.model,
+        )
+
+        def read_changes() -> tuple[ChatChanges, PreparedChanges]:
+            changes = chat_changes(
+                database.unit_of_work(), query[0], query[1], newer_than=newest, reread=shown.keys(), limit=limit
+            )
+            return changes, model.prepare_changes(changes, shown)  # the cells worked out here, not on the GUI thread
+
         self._runner.start(
-            lambda: chat_changes(
-                database.unit_of_work(), query[0], query[1], newer_than=newest, reread=reread, limit=limit
-            ),
-            lambda changes: self._apply_changes(query, changes),
+            read_changes,
+            lambda read: self._apply_changes(query, *read),
             self._show_failure,
             key=self.SOURCE,
         )
@@ -167,9 +179,12 @@ class ChatPanel(QWidget):
     def _reload(self, query: _Query, limit: int) -> None:
         database, (chat_filter, sort) = self._database, query
 
-        def load() -> tuple[int | None, ChatPage]:
+        model = self.model
+
+        def load() -> tuple[int | None, ChatPage, list[Prepared[ChatSummary]]]:
             newest = newest_chat_id(database.unit_of_work())  # first: a chat added meanwhile is new next time
-            return newest, list_chats(database.unit_of_work(), chat_filter, limit=limit, sort=sort)
+            page = list_chats(database.unit_of_work(), chat_filter, limit=limit, sort=sort)
+            return newest, page, model.prepare(page.chats)
 
         self._runner.start(
             load,
@@ -180,31 +195,38 @@ class ChatPanel(QWidget):
 
     @Slot(object)
     def _load_more(self, cursor: ChatCursor) -> None:
-        query, database, limit = self._shown, self._database, self._page_size
+        query, database, limit, model = self._shown, self._database, self._page_size, self.model
         if query is None:
             self.model.fetch_failed()
             return
         chat_filter = query[0]
+
+        def load() -> tuple[ChatPage, list[Prepared[ChatSummary]]]:
+            page = list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor, sort=cursor.sort)
+            return page, model.prepare(page.chats)
+
         self._runner.start(
-            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor, sort=cursor.sort),
-            lambda page: self._append_page(query, page),
+            load,
+            lambda loaded: self._append_page(query, *loaded),
             self._show_more_failure,
             key=f"{self.SOURCE}-more",
         )
 
-    def _show_page(self, query: _Query, newest: int | None, page: ChatPage) -> None:
+    def _show_page(
+        self, query: _Query, newest: int | None, page: ChatPage, prepared: list[Prepared[ChatSummary]]
+    ) -> None:
         self._runner.cancel(f"{self.SOURCE}-more")  # a page after the old first page no longer fits
         self._shown, self._newest = query, newest
-        self.model.set_page(page)
+        self.model.set_page(page, prepared)
         self.loaded.emit(self.SOURCE)
 
-    def _append_page(self, query: _Query, page: ChatPage) -> None:
+    def _append_page(self, query: _Query, page: ChatPage, prepared: list[Prepared[ChatSummary]]) -> None:
         if query == self._shown:
-            self.model.append_page(page)
+            self.model.append_page(page, prepared)
         else:
             self.model.fetch_failed()  # the page of a list no longer shown: the next fetch asks again
 
-    def _apply_changes(self, query: _Query, changes: ChatChanges) -> None:
+    def _apply_changes(self, query: _Query, changes: ChatChanges, prepared: PreparedChanges) -> None:
         if query != self._shown:
             self.refresh()
             return
@@ -214,7 +236,7 @@ class ChatPanel(QWidget):
         self._newest = changes.newest_id if changes.newest_id is not None else self._newest
         top = self.table.rowAt(0)
         top_key = None if top <= 0 else self.model.key_at(top)
-        self.model.apply_changes(changes)
+        self.model.apply_changes(prepared)
         position = None if top_key is None else self.model.row_for_key(top_key)
         if position is not None:  # the rows in view stay in view; at the top, new chats show
             self.table.scrollTo(self.table.proxy.index(position, 0), QAbstractItemView.ScrollHint.PositionAtTop)
