@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
             if state is not None:
                 splitter.restoreState(state)
         self.performance_panel.restore_settings(settings)
+        self.chat_panel.restore_settings(settings)
 
     def save_layout(self) -> None:
         settings = self._settings
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self.splitters.items():
             settings.setValue(f"window/splitter-{name}", splitter.saveState())
         self.performance_panel.save_settings(settings)
+        self.chat_panel.save_settings(settings)
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

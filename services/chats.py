@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, case, func, literal, select, tuple_, type_coerce
+from sqlalchemy import ColumnElement, Row, Select, select
 
+from services.chat_order import Walk, message_count, status_rank
 from services.errors import UnknownChat
 from services.results import (
+    NEWEST_FIRST,
+    OLDEST_FIRST,
     ChatCursor,
     ChatFilter,
     ChatMessage,
     ChatPage,
+    ChatSort,
     ChatStatus,
     ChatSummary,
 )
@@ -20,6 +24,7 @@ from services.storage.search_index import search_condition
 from services.storage.unit_of_work import UnitOfWork
 
 DEFAULT_PAGE_SIZE = 200
+_STATUSES = (ChatStatus.WAITING, ChatStatus.IN_PROGRESS, ChatStatus.ENDED)  # by status_rank
 
 
 def list_chats(
@@ -28,56 +33,32 @@ def list_chats(
     *,
     limit: int = DEFAULT_PAGE_SIZE,
     after: ChatCursor | None = None,
+    sort: ChatSort | None = None,
 ) -> ChatPage:
-    """Newest first, one page at a time (keyset paging: pass the page's next_cursor as after). The waiting chats
-    are the queue: longest waiting (oldest) first.
-
-    Chats another program stored without a created time come after all others, newest id first. They are
-    read by a second query only when a page is not full and such chats exist, so that both queries walk
-    the index on (created, chat_id) in order on every engine.
+    """One page of the list in the sort's order over every matching chat (keyset paging: pass the page's
+    next_cursor as after, with the same sort). By default newest first; the waiting chats are the queue:
+    longest waiting (oldest) first. Chats without the sort's value (another program's rows, no agent, not
+    ended) come after all others, in either direction (services.chat_order).
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    if after is not None and after.sort != sort:
+        raise ValueError("the cursor belongs to another order of the list")
     chat_filter = chat_filter or ChatFilter()
     with uow:
-        dialect = uow.session.get_bind().dialect.name
-        conditions = _filter_conditions(chat_filter, dialect)
-        oldest_first = chat_filter.status is ChatStatus.WAITING  # the queue: longest waiting first
-        rows: list[Row[Any]] = []
-        if after is None or after.created is not None:
-            dated = _summary_query().where(Chat.created.is_not(None), *conditions)
-            if after is not None:
-                dated = dated.where(_beyond(after, dialect, oldest_first=oldest_first))
-            order = (Chat.created, Chat.chat_id) if oldest_first else (Chat.created.desc(), Chat.chat_id.desc())
-            rows += uow.session.execute(dated.order_by(*order).limit(limit + 1))
-        if len(rows) <= limit and _any_undated(uow):
-            undated = _summary_query().where(Chat.created.is_(None), *conditions)
-            if after is not None and after.created is None:
-                undated = undated.where(Chat.chat_id < after.chat_id)
-            undated = undated.order_by(Chat.chat_id.desc()).limit(limit + 1 - len(rows))
-            rows += uow.session.execute(undated)
-    chats = tuple(_summary(row) for row in rows[:limit])
-    last = rows[limit - 1] if len(rows) > limit else None
-    next_cursor = None if last is None else ChatCursor(last.created, last.chat_id, _stored_text(last.stored_created))
+        walk = chat_walk(uow, chat_filter, sort)
+        rows = walk.rows(uow.session, after, limit + 1)
+    chats = tuple(chat_summary(row) for row in rows[:limit])
+    next_cursor = walk.cursor(rows[limit - 1], sort) if len(rows) > limit else None
     return ChatPage(chats=chats, next_cursor=next_cursor)
 
 
-def _beyond(cursor: ChatCursor, dialect: str, *, oldest_first: bool) -> ColumnElement[bool]:
-    """Past the cursor in the list's order: older chats, or, in the queue, newer ones."""
-    here, there = tuple_(Chat.created, Chat.chat_id), tuple_(cursor.created, cursor.chat_id)
-    if dialect == "sqlite" and cursor.stored_created is not None:
-        stored = type_coerce(Chat.created, String)  # the same column and index, compared as the text it is
-        here, there = tuple_(stored, Chat.chat_id), tuple_(literal(cursor.stored_created, String), cursor.chat_id)
-    return here > there if oldest_first else here < there
-
-
-def _stored_text(value: object) -> str | None:
-    return value if isinstance(value, str) else None  # PostgreSQL hands back a datetime: nothing to keep
-
-
-def _any_undated(uow: UnitOfWork) -> bool:
-    """One index probe: whether any chat lacks a created time (only other programs write such rows)."""
-    return uow.session.scalar(select(Chat.chat_id).where(Chat.created.is_(None)).limit(1)) is not None
+def chat_walk(uow: UnitOfWork, chat_filter: ChatFilter, sort: ChatSort | None) -> Walk:
+    """The list's order (the filter's default when sort is None) over the chats that match the filter."""
+    dialect = uow.session.get_bind().dialect.name
+    if sort is None:
+        sort = OLDEST_FIRST if chat_filter.status is ChatStatus.WAITING else NEWEST_FIRST  # the queue: oldest first
+    return Walk(sort, dialect, _summary_query().where(*_filter_conditions(chat_filter, dialect)))
 
 
 def get_chat(uow: UnitOfWork, chat_id: int) -> ChatSummary:
@@ -85,7 +66,7 @@ def get_chat(uow: UnitOfWork, chat_id: int) -> ChatSummary:
         row = uow.session.execute(_summary_query().where(Chat.chat_id == chat_id)).one_or_none()
     if row is None:
         raise UnknownChat(chat_id)
-    return _summary(row)
+    return chat_summary(row)
 
 
 def chat_messages(uow: UnitOfWork, chat_id: int) -> tuple[ChatMessage, ...]:
@@ -109,28 +90,18 @@ def messages_in_order(chat_id: int) -> Select[Message]:
     )
 
 
-def _status_expression() -> ColumnElement[str]:
-    return case(
-        (Chat.handle_start.is_(None), ChatStatus.WAITING.value),
-        (Chat.handle_end.is_(None), ChatStatus.IN_PROGRESS.value),
-        else_=ChatStatus.ENDED.value,
-    )
-
-
 def _summary_query() -> Select[*tuple[Any, ...]]:
-    message_count = select(func.count()).where(Message.chat_id == Chat.chat_id).correlate(Chat).scalar_subquery()
     return select(
         Chat.chat_id,
         Chat.customer_name,
         Chat.user_id,
         User.name.label("agent_name"),
-        _status_expression().label("status"),
+        status_rank().label("status_rank"),
         Chat.created,
-        type_coerce(Chat.created, String).label("stored_created"),
         Chat.handle_start,
         Chat.handle_end,
         Chat.handling_seconds,
-        message_count.label("message_count"),
+        message_count().label("message_count"),
     ).outerjoin(User, User.user_id == Chat.user_id)
 
 
@@ -149,13 +120,13 @@ def _filter_conditions(chat_filter: ChatFilter, dialect: str) -> list[ColumnElem
     return conditions
 
 
-def _summary(row: Row[Any]) -> ChatSummary:
+def chat_summary(row: Row[Any]) -> ChatSummary:
     return ChatSummary(
         chat_id=row.chat_id,
         customer_name=row.customer_name,
         user_id=row.user_id,
         agent_name=row.agent_name,
-        status=ChatStatus(row.status),
+        status=_STATUSES[row.status_rank],
         created=row.created,
         handle_start=row.handle_start,
         handle_end=row.handle_end,

@@ -3,6 +3,9 @@ agent, at a cost that does not grow with every chat (services.agent_figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import func, select
 
 from services.agent_figures import AgentMeasure, agent_measures
@@ -53,3 +56,19 @@ def agent_performance(uow: UnitOfWork, window: TimeWindow | None = None) -> list
             )
         )
     return rows
+
+
+def sorted_performance(rows: Sequence[AgentPerformance], field: str, *, descending: bool) -> list[AgentPerformance]:
+    """The rows by one of their fields, names without regard to case; ties by user_id in the same direction;
+    rows without the value (no name, no chat to measure) last in either direction."""
+    present = [row for row in rows if getattr(row, field) is not None]
+    missing = [row for row in rows if getattr(row, field) is None]
+
+    def key(row: AgentPerformance) -> tuple[Any, int]:
+        value = getattr(row, field)
+        return (value.casefold() if isinstance(value, str) else value), row.user_id
+
+    return [
+        *sorted(present, key=key, reverse=descending),
+        *sorted(missing, key=lambda r: r.user_id, reverse=descending),
+    ]

@@ -73,24 +73,76 @@ class ChatFilter:
     search: str | None = None
 
 
+class ChatSortKey(StrEnum):
+    """What the chat list can be sorted by: the fields of a ChatSummary (the CLI's JSON names)."""
+
+    CHAT_ID = "chat_id"
+    CUSTOMER_NAME = "customer_name"
+    USER_ID = "user_id"
+    AGENT_NAME = "agent_name"
+    STATUS = "status"  # waiting, in progress, ended: the order a chat goes through
+    CREATED = "created"
+    HANDLE_START = "handle_start"
+    HANDLE_END = "handle_end"
+    HANDLING_SECONDS = "handling_seconds"
+    MESSAGE_COUNT = "message_count"
+
+
+@dataclass(frozen=True)
+class ChatSort:
+    """An order of the whole list; ties by chat_id in the same direction; missing values last either way."""
+
+    key: ChatSortKey = ChatSortKey.CREATED
+    descending: bool = True
+
+
+NEWEST_FIRST = ChatSort()
+OLDEST_FIRST = ChatSort(ChatSortKey.CREATED, descending=False)
+
+
 @dataclass(frozen=True)
 class ChatCursor:
-    """Keyset position: the (created, chat_id) of the last row of a page; the list runs newest first.
+    """Keyset position: the sort value and chat_id of the last row of a page, and the order it belongs to.
 
-    Chats without a created time come after every dated one, by chat_id (created None: among those).
-    On SQLite, stored_created is created exactly as stored: other programs may store shorter forms than
+    value None: the row is among those without a value, which come after all others, by chat_id.
+    On SQLite, stored_value is a time exactly as stored: other programs may store shorter forms than
     '2024-01-01 11:00:00.000000', which compare with it as text, so the next page starts from the row itself.
     """
 
-    created: datetime | None
+    value: object
     chat_id: int
-    stored_created: str | None = None
+    stored_value: str | None = None
+    sort: ChatSort | None = None  # None: the list's default order for its filter
 
 
 @dataclass(frozen=True)
 class ChatPage:
     chats: tuple[ChatSummary, ...]
     next_cursor: ChatCursor | None
+
+
+@dataclass(frozen=True)
+class NewChat:
+    """A chat added since a list was read, and the chat it now comes right after (None: it comes first)."""
+
+    chat: ChatSummary
+    after: int | None
+
+
+@dataclass(frozen=True)
+class ChatChanges:
+    """What changed in a loaded list since it was read (services.chat_changes).
+
+    new: the matching chats added since, each with the chat it follows; current: the re-read chats that still
+    match the filter; gone: the re-read ones that no longer exist or no longer match it; newest_id: the
+    highest chat id now, for the next time. complete False: more new chats than asked for: read the list again.
+    """
+
+    new: tuple[NewChat, ...]
+    current: tuple[ChatSummary, ...]
+    gone: frozenset[int]
+    newest_id: int | None
+    complete: bool
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,18 @@ from services.database import open_database, prepare_schema
 from services.floor_config import FloorSettings, load_floor_settings
 from services.formatting import format_duration, name_or_no_value
 from services.local_time import format_local, local_zone, to_utc
-from services.performance import agent_performance
+from services.performance import agent_performance, sorted_performance
 from services.queue import waited_seconds
-from services.results import AgentPerformance, ChatFilter, ChatStatus, ChatSummary, TimeWindow, UserInfo
+from services.results import (
+    AgentPerformance,
+    ChatFilter,
+    ChatSort,
+    ChatSortKey,
+    ChatStatus,
+    ChatSummary,
+    TimeWindow,
+    UserInfo,
+)
 from services.storage.database import Database, resolve_database_url
 from services.users import get_user
 
@@ -99,6 +108,8 @@ class CommandContext:
 
 def run_performance(ctx: CommandContext) -> int:
     rows = agent_performance(ctx.database.unit_of_work(), ctx.time_window())
+    if ctx.args.sort is not None:
+        rows = sorted_performance(rows, ctx.args.sort.column, descending=ctx.args.sort.descending)
     _print(ctx, rows, PERFORMANCE_COLUMNS, _performance_table)
     return 0
 
@@ -107,7 +118,9 @@ def run_chats(ctx: CommandContext) -> int:
     """The waiting chats come longest-waiting first, each with how long it has waited so far."""
     status = ChatStatus(ctx.args.status) if ctx.args.status else None
     chat_filter = ChatFilter(status=status, user_id=ctx.args.agent, search=ctx.args.search)
-    page = list_chats(ctx.database.unit_of_work(), chat_filter, limit=ctx.args.limit)
+    order = ctx.args.sort
+    sort = None if order is None else ChatSort(ChatSortKey(order.column), order.descending)
+    page = list_chats(ctx.database.unit_of_work(), chat_filter, limit=ctx.args.limit, sort=sort)
     if status is not ChatStatus.WAITING:
         _print(ctx, list(page.chats), CHAT_COLUMNS, lambda rows: _chats_table(rows, ctx.zone))
         return 0

@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, NoReturn
 
 from services.errors import InvalidSearchText
 from services.floor_results import TrendStep
 from services.locations import CONFIG_ENV, DATABASE_URL_ENV, default_config_path, default_database_path
-from services.results import ChatStatus
+from services.results import AgentPerformance, ChatSortKey, ChatStatus
 from services.storage.search_index import check_search_text
 
 FORMATS = ("table", "json", "csv")
+PERFORMANCE_COLUMNS = tuple(field.name for field in fields(AgentPerformance))
+CHAT_COLUMNS = tuple(key.value for key in ChatSortKey)
 TEXT_OPTIONS = frozenset({"--search"})
 LARGEST_NUMBER = 2_147_483_647  # the largest id a PostgreSQL integer column holds
 
@@ -84,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "performance", parents=[common], help="chats handled, handling time, wait and first response per agent"
     )
     _add_period(performance, "handled: ended; wait and first response: created")
+    _add_sort(performance, PERFORMANCE_COLUMNS, "user_id")
     _add_format(performance, FORMATS)
 
     summary = commands.add_parser(
@@ -110,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--search", metavar="TEXT", type=search_text, help="customer or agent name contains TEXT (may start with -)"
     )
     chats.add_argument("--limit", type=positive_int, default=50, metavar="N", help="at most N chats (50)")
+    _add_sort(chats, CHAT_COLUMNS, "created:desc; the waiting ones: created")
     _add_format(chats, FORMATS)
 
     user = commands.add_parser("user", parents=[common], help="show one user")
@@ -186,6 +191,38 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="service level: picked up within N seconds (the config's [service_level] target_seconds)",
     )
+
+
+def _add_sort(parser: argparse.ArgumentParser, columns: tuple[str, ...], default: str) -> None:
+    parser.add_argument(
+        "--sort",
+        type=SortType(columns),
+        metavar="COLUMN[:desc]",
+        help=f"order by a column of the JSON output, empty values last either way ({default}): {', '.join(columns)}",
+    )
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    column: str
+    descending: bool
+
+
+@dataclass(frozen=True)
+class SortType:
+    """COLUMN, COLUMN:asc or COLUMN:desc, with COLUMN one of columns."""
+
+    columns: tuple[str, ...]
+
+    def __call__(self, text: str) -> SortOrder:
+        column, _, direction = text.strip().partition(":")
+        if column not in self.columns:
+            raise argparse.ArgumentTypeError(
+                f"'{column}' is not a column to sort by; use one of {', '.join(self.columns)}"
+            )
+        if direction not in ("", "asc", "desc"):
+            raise argparse.ArgumentTypeError(f"'{text}': add :desc to sort descending, or :asc (the default)")
+        return SortOrder(column, direction == "desc")
 
 
 def _add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:

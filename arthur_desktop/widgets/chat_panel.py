@@ -1,23 +1,26 @@
-"""The chat list: filter by status and agent, search customer and agent, newest first, paged as it scrolls.
-The "Waiting" view is the queue: longest waiting first, how long each has waited ticking each second."""
+"""The chat list: filter by status and agent, search customer and agent, sorted by the database (newest first
+until a header is clicked), paged as it scrolls, refreshed by difference. The "Waiting" view is the queue:
+longest waiting first, how long each has waited ticking each second."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
-from arthur_desktop.models.chat_model import WAITED_COLUMN, ChatModel
+from arthur_desktop.models.chat_model import WAITED_COLUMN, ChatModel, PreparedChanges
+from arthur_desktop.models.record_model import Prepared
+from arthur_desktop.widgets.column_widths import share_widths
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
+from services.chat_changes import chat_changes, newest_chat_id
 from services.chats import DEFAULT_PAGE_SIZE, list_chats
 from services.clock import utc_now
 from services.floor_config import FloorSettings
-from services.results import ChatCursor, ChatFilter, ChatPage, ChatStatus, ChatSummary
+from services.results import ChatChanges, ChatCursor, ChatFilter, ChatPage, ChatSort, ChatStatus, ChatSummary
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -33,29 +36,8 @@ _WANTED |= {5: "00d 00h 00m", 6: "0000d 00h 00m"}
 _LEAST = {0: "0000", 1: "Jacint…", 2: "Test U…", 3: "⚠⚠ Wait…", 4: "00-00 0…", 5: "00m…", 6: "00m…"}
 _NAMES_FIRST = (1, 2)  # customer and agent get room before the others
 
-
-def share_widths(
-    available: int, wanted: Mapping[int, int], least: Mapping[int, int], first: Sequence[int]
-) -> dict[int, int]:
-    """Column widths that fill the available width: each column gets its least, then the columns in first get up
-    to what they want, then the others do, each group in proportion to what it lacks; what is left widens the
-    columns in first. Less room than the least of all: the least (the table scrolls sideways)."""
-    widths = dict(least)
-    spare = available - sum(widths.values())
-    for group in (first, [column for column in wanted if column not in first]):
-        lacking = {column: max(0, wanted[column] - widths[column]) for column in group if column in wanted}
-        total = sum(lacking.values())
-        if spare <= 0 or total == 0:
-            continue
-        share = min(1.0, spare / total)
-        for column, lack in lacking.items():
-            widths[column] += int(lack * share)
-        spare = available - sum(widths.values())
-    growing = [column for column in first if column in widths]
-    for position, column in enumerate(growing):
-        if spare > 0:
-            widths[column] += spare // len(growing) + (1 if position < spare % len(growing) else 0)
-    return widths
+_WIDTHS_SETTING = "chats/column-widths"
+_Query = tuple[ChatFilter, ChatSort | None]
 
 
 class ChatPanel(QWidget):
@@ -83,6 +65,10 @@ class ChatPanel(QWidget):
         self.search_box = self._search_box()
         self.agent_chip = self._agent_chip()
         self._agent: tuple[int, str] | None = None
+        self._shown: _Query | None = None  # the filter and order of the rows in the model
+        self._newest: int | None = None  # the highest chat id when they were read: chats above it are new
+        self._widths_by_hand = False  # a person resized a column: stop sharing the width by ourselves
+        self._sharing = False
         self.table = RecordTable(self.model, "chatList", self)
         self.table.setAccessibleName("Chats")
         self._configure_table()
@@ -143,15 +129,44 @@ class ChatPanel(QWidget):
 
     @Slot()
     def refresh(self) -> None:
-        """Reload the first page, or as many rows as are loaded, so the scroll position survives."""
-        database, chat_filter = self._database, self.chat_filter()
-        limit = max(self._page_size, self.model.rowCount())
+        """Show what changed: by difference when the list shown is of the same filter and order (the rows
+        loaded stay, so paging, selection and scroll go on), else read the list again from the top."""
+        query = (self.chat_filter(), self.model.chat_sort)
+        if query != self._shown:
+            self._reload(query, self._page_size)
+            return
+        database, newest, shown, limit, model = (
+            self._database,
+            self._newest,
+            self.model.open_chats(),
+            self._page_size,
+            self.model,
+        )
+
+        def read_changes() -> tuple[ChatChanges, PreparedChanges]:
+            changes = chat_changes(
+                database.unit_of_work(), query[0], query[1], newer_than=newest, reread=shown.keys(), limit=limit
+            )
+            return changes, model.prepare_changes(changes, shown)  # the cells worked out here, not on the GUI thread
+
         self._runner.start(
-            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit),
-            self._show_page,
+            read_changes,
+            lambda read: self._apply_changes(query, *read),
             self._show_failure,
             key=self.SOURCE,
         )
+
+    def save_settings(self, settings: QSettings) -> None:
+        """The widths a person set by hand; none while the columns share the width by themselves."""
+        if self._widths_by_hand:
+            self.table.save_widths(settings, _WIDTHS_SETTING)
+        else:
+            settings.remove(_WIDTHS_SETTING)
+
+    def restore_settings(self, settings: QSettings) -> None:
+        if settings.contains(_WIDTHS_SETTING):
+            self._widths_by_hand = True
+            self.table.restore_widths(settings, _WIDTHS_SETTING)
 
     def _status_box(self) -> QComboBox:
         box = QComboBox(self)
@@ -192,7 +207,10 @@ class ChatPanel(QWidget):
         return super().eventFilter(watched, event)
 
     def share_column_widths(self) -> None:
-        """The columns share the list's width by what matters: customer and agent names first."""
+        """The columns share the list's width by what matters: customer and agent names first; once a person has
+        set a column's width by hand, the widths are theirs."""
+        if self._widths_by_hand:
+            return
         header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
         shown = [column for column in range(self.model.columnCount()) if not header.isSectionHidden(column)]
 
@@ -202,14 +220,27 @@ class ChatPanel(QWidget):
         wanted = {c: max(width(_WANTED[c]), width(self.model.headerData(c, Qt.Orientation.Horizontal))) for c in shown}
         least = {column: width(_LEAST[column]) for column in shown}
         widths = share_widths(self.table.viewport().width(), wanted, least, _NAMES_FIRST)
-        for column, size in widths.items():
-            header.resizeSection(column, size)
+        self._sharing = True
+        try:
+            for column, size in widths.items():
+                header.resizeSection(column, size)
+        finally:
+            self._sharing = False
+
+    @Slot()
+    def _note_width_by_hand(self) -> None:
+        if not self._sharing:
+            self._widths_by_hand = True
 
     def _show_columns_for_status(self) -> None:
         """The queue shows how long each chat has waited; the other views how long each was handled."""
         waiting = self.status_box.currentData() == ChatStatus.WAITING.value
-        self.table.setColumnHidden(WAITED_COLUMN, not waiting)
-        self.table.setColumnHidden(HANDLING_COLUMN, waiting)
+        self._sharing = True  # hiding a column resizes it, but not by hand
+        try:
+            self.table.setColumnHidden(WAITED_COLUMN, not waiting)
+            self.table.setColumnHidden(HANDLING_COLUMN, waiting)
+        finally:
+            self._sharing = False
         self.share_column_widths()
 
     def _visible_rows(self) -> list[int]:
@@ -233,33 +264,82 @@ class ChatPanel(QWidget):
         self.agent_chip.clicked.connect(self.clear_agent)
         self._search_timer.timeout.connect(self.refresh)
         self.model.more_wanted.connect(self._load_more)
+        self.model.sort_wanted.connect(self.refresh)
         self.table.current_record_changed.connect(self.chat_selected)
         self.table.selected_records_changed.connect(self._announce_selection)
+        self.table.horizontalHeader().sectionResized.connect(self._note_width_by_hand)
 
     @Slot(tuple)
     def _announce_selection(self, records: tuple[object, ...]) -> None:
         self.chats_selected.emit(tuple(chat for chat in records if isinstance(chat, ChatSummary)))
 
+    def _reload(self, query: _Query, limit: int) -> None:
+        database, (chat_filter, sort) = self._database, query
+
+        model = self.model
+
+        def load() -> tuple[int | None, ChatPage, list[Prepared[ChatSummary]]]:
+            newest = newest_chat_id(database.unit_of_work())  # first: a chat added meanwhile is new next time
+            page = list_chats(database.unit_of_work(), chat_filter, limit=limit, sort=sort)
+            return newest, page, model.prepare(page.chats)
+
+        self._runner.start(
+            load,
+            lambda loaded: self._show_page(query, *loaded),
+            self._show_failure,
+            key=self.SOURCE,
+        )
+
     @Slot(object)
     def _load_more(self, cursor: ChatCursor) -> None:
-        database, chat_filter, limit = self._database, self.chat_filter(), self._page_size
+        query, database, limit, model = self._shown, self._database, self._page_size, self.model
+        if query is None:
+            self.model.fetch_failed()
+            return
+        chat_filter = query[0]
+
+        def load() -> tuple[ChatPage, list[Prepared[ChatSummary]]]:
+            page = list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor, sort=cursor.sort)
+            return page, model.prepare(page.chats)
+
         self._runner.start(
-            lambda: list_chats(database.unit_of_work(), chat_filter, limit=limit, after=cursor),
-            self._append_page,
+            load,
+            lambda loaded: self._append_page(query, *loaded),
             self._show_more_failure,
             key=f"{self.SOURCE}-more",
         )
 
-    @Slot(object)
-    def _show_page(self, page: ChatPage) -> None:
+    def _show_page(
+        self, query: _Query, newest: int | None, page: ChatPage, prepared: list[Prepared[ChatSummary]]
+    ) -> None:
         self._runner.cancel(f"{self.SOURCE}-more")  # a page after the old first page no longer fits
+        self._shown, self._newest = query, newest
         self.model.set_now(utc_now())  # the times just read and the clock agree
-        self.model.set_page(page)
+        self.model.set_page(page, prepared)
         self.loaded.emit(self.SOURCE)
 
-    @Slot(object)
-    def _append_page(self, page: ChatPage) -> None:
-        self.model.append_page(page)
+    def _append_page(self, query: _Query, page: ChatPage, prepared: list[Prepared[ChatSummary]]) -> None:
+        if query == self._shown:
+            self.model.append_page(page, prepared)
+        else:
+            self.model.fetch_failed()  # the page of a list no longer shown: the next fetch asks again
+
+    def _apply_changes(self, query: _Query, changes: ChatChanges, prepared: PreparedChanges) -> None:
+        if query != self._shown:
+            self.refresh()
+            return
+        if not changes.complete:  # more new chats than a page: read the rows shown again
+            self._reload(query, max(self._page_size, self.model.rowCount()))
+            return
+        self._newest = changes.newest_id if changes.newest_id is not None else self._newest
+        top = self.table.rowAt(0)
+        top_key = None if top <= 0 else self.model.key_at(top)
+        with self.table.announcing_once():
+            self.model.apply_changes(prepared)
+        position = None if top_key is None else self.model.row_for_key(top_key)
+        if position is not None:  # the rows in view stay in view; at the top, new chats show
+            self.table.scrollTo(self.table.proxy.index(position, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self.loaded.emit(self.SOURCE)
 
     @Slot(object)
     def _show_failure(self, error: object) -> None:

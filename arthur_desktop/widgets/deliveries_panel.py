@@ -61,7 +61,8 @@ class DeliveriesPanel(QWidget):
             "Send every pending or failed transcript again; one that needs attention, after fixing its cause, "
             "with Retry on its row"
         )
-        self.table = RecordTable(self.model, "deliveriesTable", self, proxy=self._filter_proxy())
+        self._status_filter = self._filter_proxy()
+        self.table = RecordTable(self.model, "deliveriesTable", self, proxy=self._status_filter)
         self._configure_table()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,7 +138,7 @@ class DeliveriesPanel(QWidget):
     def _apply_filter(self, _index: int) -> None:
         status = self.status_box.currentData()
         pattern = "" if status is None else f"^{QRegularExpression.escape(str(status))}$"
-        self.table.proxy.setFilterRegularExpression(pattern)
+        self._status_filter.setFilterRegularExpression(pattern)
 
     @Slot()
     def _update_buttons(self) -> None:

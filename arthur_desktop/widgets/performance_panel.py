@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal, Slot
-from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.performance_model import PerformanceModel
@@ -20,6 +20,8 @@ from services.storage.database import Database
 log = logging.getLogger(__name__)
 
 _PRESET_SETTING = "performance/preset"
+_WIDTHS_SETTING = "performance/column-widths"
+_FIGURE_SAMPLE = "00h 00m 00s"  # the widest duration; counts are narrower
 
 
 class PerformancePanel(QWidget):
@@ -53,9 +55,11 @@ class PerformancePanel(QWidget):
 
     def restore_settings(self, settings: QSettings) -> None:
         self.date_filter.set_preset(str(settings.value(_PRESET_SETTING, self.date_filter.preset())))
+        self.table.restore_widths(settings, _WIDTHS_SETTING)
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue(_PRESET_SETTING, self.date_filter.preset())
+        self.table.save_widths(settings, _WIDTHS_SETTING)
 
     def selected_agent(self) -> AgentPerformance | None:
         record = self.table.current_record()
@@ -83,11 +87,9 @@ class PerformancePanel(QWidget):
         self.load_failed.emit(self.SOURCE, f"Agent performance could not be loaded: {error_message(error)}")
 
     def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, self.model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        """Widths that fit any figure (or the header), set once: the person may change them (remembered);
+        the rows are never measured, which would ask for every cell."""
+        self.table.fit_columns(dict.fromkeys(range(1, self.model.columnCount()), _FIGURE_SAMPLE), stretch=0)
 
 
 def _load(database: Database, window: TimeWindow | None) -> list[AgentPerformance]:

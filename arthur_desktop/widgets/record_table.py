@@ -1,14 +1,28 @@
-"""A table view over a RecordTableModel that sorts by value and keeps selection and scroll across reloads."""
+"""A table view over a RecordTableModel that keeps selection and scroll across reloads.
+
+A click on a column's header asks the model to sort (RecordTableModel.sort, or the chat list's re-query):
+the view shows the model through a proxy that only passes it through, unless a panel gives its own.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractProxyModel,
+    QIdentityProxyModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel, sorting_proxy
+from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel
 
 _CELL_PADDING = 24
 
@@ -26,12 +40,12 @@ class RecordTable(QTableView):
         object_name: str,
         parent: QWidget | None = None,
         *,
-        proxy: QSortFilterProxyModel | None = None,
+        proxy: QAbstractProxyModel | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
         self.source_model = model
-        self.proxy = proxy or sorting_proxy(model, self)
+        self.proxy = proxy or _passing_through(model, self)
         self.setModel(self.proxy)
         self._configure_look()
         self._saved_key: Hashable | None = None
@@ -74,6 +88,17 @@ class RecordTable(QTableView):
             self.scrollTo(index)
         return index.isValid()
 
+    @contextmanager
+    def announcing_once(self) -> Iterator[None]:
+        """Changes made in the block (rows taken out one by one, others added) announce the selection once, at
+        the end, rather than each step's passing selection."""
+        self._restoring = True
+        try:
+            yield
+        finally:
+            self._restoring = False
+        self._announce_if_changed()
+
     def _selected_rows(self) -> list[QModelIndex]:
         rows = self.selectionModel().selectedRows()
         current = self.selectionModel().currentIndex()
@@ -87,6 +112,21 @@ class RecordTable(QTableView):
             width = self.fontMetrics().horizontalAdvance(sample) + _CELL_PADDING
             header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def save_widths(self, settings: QSettings, name: str) -> None:
+        """The columns' widths as the person left them, for restore_widths at the next start."""
+        header = self.horizontalHeader()
+        settings.setValue(name, [header.sectionSize(column) for column in range(header.count())])
+
+    def restore_widths(self, settings: QSettings, name: str) -> None:
+        """Widths saved by save_widths (columns the saved list lacks, and a stretched one, keep theirs)."""
+        widths = settings.value(name)
+        header = self.horizontalHeader()
+        if not isinstance(widths, list):
+            return
+        for column, width in enumerate(widths[: header.count()]):
+            if str(width).isdigit() and header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch:
+                header.resizeSection(column, max(int(width), header.minimumSectionSize()))
 
     def _configure_look(self) -> None:
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -145,3 +185,9 @@ class RecordTable(QTableView):
         if selected != self._last_selected:
             self._last_selected = selected
             self.selected_records_changed.emit(selected)
+
+
+def _passing_through(model: RecordTableModel[Any], parent: QWidget) -> QIdentityProxyModel:
+    proxy = QIdentityProxyModel(parent)  # its sort() asks the model to sort
+    proxy.setSourceModel(model)
+    return proxy

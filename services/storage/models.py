@@ -53,6 +53,15 @@ class User(Base):
     name: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=False)
 
 
+def chat_list_sort_indexes() -> tuple[Index, ...]:
+    """The chat list's common sorts besides newest first (services.chat_order): a sort's value, then chat_id,
+    so each page is a seek in index order. Created by the schema upgrade like every index of the tables."""
+    return (
+        Index("ix_chats_customer_order", "customer_name", "chat_id"),
+        Index("ix_chats_handling_order", "handling_seconds", "chat_id"),
+    )
+
+
 class Chat(Base):
     __tablename__ = "chats"
     __table_args__ = (
@@ -90,6 +99,7 @@ class Chat(Base):
         ),
         # The queue: the chats still waiting, longest first.
         Index("ix_chats_waiting", "created", "chat_id", sqlite_where=WAITING, postgresql_where=WAITING),
+        *chat_list_sort_indexes(),
     )
 
     chat_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.main_window import MainWindow
-from arthur_desktop.widgets.chat_panel import share_widths
+from arthur_desktop.widgets.column_widths import share_widths
 from seed_data import add_recent_chat
 from window_helpers import OpenWindow, wait_until_idle
 

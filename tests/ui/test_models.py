@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from arthur_desktop.models.chat_model import ChatModel
 from arthur_desktop.models.delivery_model import DeliveryModel
 from arthur_desktop.models.performance_model import PerformanceModel
-from arthur_desktop.models.record_model import KEY_ROLE, SORT_ROLE, sorting_proxy
+from arthur_desktop.models.record_model import KEY_ROLE, SORT_ROLE, Column, sorting_proxy
 from services.results import (
     AgentPerformance,
     ChatCursor,
     ChatPage,
+    ChatSort,
+    ChatSortKey,
     ChatStatus,
     ChatSummary,
     DeliveryRecord,
@@ -163,3 +165,76 @@ def test_the_delivery_model_passes_the_model_tester_and_shows_the_outcome(qtmode
         "The Savage Rentals API failed with HTTP 500.",
     ]
     assert model.index(1, 6).data() == "HTTP 500"
+
+
+def model_values(model: PerformanceModel, column: int) -> list[str]:
+    return [model.index(row, column).data() for row in range(model.rowCount())]
+
+
+def test_the_performance_model_sorts_agents_without_a_figure_last_in_both_directions(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = PerformanceModel()
+    model.set_rows(AGENTS)
+
+    model.sort(4, Qt.SortOrder.DescendingOrder)  # Median
+    assert model_values(model, 4) == ["6m 30s", "5m 00s", "1m 00s", "—"]
+    model.sort(4, Qt.SortOrder.AscendingOrder)
+    assert model_values(model, 4) == ["1m 00s", "5m 00s", "6m 30s", "—"]
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model_values(model, 0) == ["Test User 3", "Test User 2", "Test User 1", "ada"]
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_sorting_moves_a_selected_row_with_it_and_new_figures_keep_the_chosen_order(qtbot: QtBot) -> None:
+    model = PerformanceModel()
+    model.set_rows(AGENTS)
+    ada = QPersistentModelIndex(model.index(3, 0))
+
+    model.sort(1, Qt.SortOrder.DescendingOrder)  # Handled: ada (9), 3 (2), 1 (1), 2 (0)
+    assert ada.row() == 0  # the index (a view's selection) moved with its row
+    model.set_rows([*AGENTS[:3], AgentPerformance(4, "ada", 0, 0, None, None)])
+
+    assert model_values(model, 0) == ["Test User 3", "Test User 1", "ada", "Test User 2"]  # ties: by id, 4 before 2
+
+
+def test_appending_a_page_works_out_only_the_new_rows_and_touches_no_other() -> None:
+    """Paging costs the same at row 100,000 as at row 200: the rows already there are not visited again."""
+    formatted: list[int] = []
+    model = ChatModel()
+
+    def counting(chat: ChatSummary) -> str:
+        formatted.append(chat.chat_id)
+        return str(chat.chat_id)
+
+    model._columns = (Column("ID", counting, lambda c: c.chat_id, numeric=True),)
+    model.set_page(ChatPage(tuple(chat(i) for i in range(1, 1001)), next_cursor=ChatCursor(None, 1000)))
+    formatted.clear()
+    changes: list[object] = []
+    model.dataChanged.connect(lambda *args: changes.append(args))
+    model.layoutChanged.connect(lambda *args: changes.append(args))
+    model.modelReset.connect(lambda *args: changes.append(args))
+
+    model.append_page(ChatPage(tuple(chat(i) for i in range(1001, 1201)), next_cursor=None))
+    for row in range(model.rowCount()):
+        model.index(row, 0).data()  # a view painting: looked up, not worked out
+
+    assert formatted == list(range(1001, 1201))
+    assert changes == []
+    assert model.rowCount() == 1200 and model.row_for_key(1200) == 1199
+
+
+def test_a_header_click_on_the_chat_list_asks_for_that_order_instead_of_sorting_the_loaded_rows(
+    qtbot: QtBot,
+) -> None:
+    model = ChatModel()
+    model.set_page(ChatPage((chat(1, seconds=30.0), chat(2, seconds=90.0)), next_cursor=None))
+
+    with qtbot.waitSignal(model.sort_wanted) as wanted:
+        model.sort(5, Qt.SortOrder.DescendingOrder)  # Handling
+
+    assert wanted.args == [ChatSort(ChatSortKey.HANDLING_SECONDS, descending=True)]
+    assert [model.index(row, 0).data() for row in range(2)] == ["1", "2"]  # the database answers, not the model
+    assert model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.InitialSortOrderRole) == (
+        Qt.SortOrder.DescendingOrder
+    )

@@ -39,11 +39,12 @@ def test_the_performance_table_shows_the_seed_figures(open_window: OpenWindow, f
     ]
 
 
-def test_durations_sort_by_seconds_not_by_text(open_window: OpenWindow, folder_config: Path) -> None:
+def test_durations_sort_by_seconds_not_by_text(qtbot: QtBot, open_window: OpenWindow, folder_config: Path) -> None:
     window = open_window(folder_config)
     table = window.chat_panel.table
 
     table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # Handling: 3m 00s, 5m 00s, 10m 00s, then none
+    wait_until_idle(qtbot, window)  # the list is read again in that order
     handling = [table.proxy.index(row, 5).data() for row in range(table.proxy.rowCount())]
 
     assert handling == ["3m 00s", "5m 00s", "10m 00s", "—", "—", "—"]
