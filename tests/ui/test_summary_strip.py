@@ -123,6 +123,18 @@ def test_the_strip_shows_the_seed_figures_worked_out_by_hand(
     assert "2 of 6 chats picked up within 3m 00s; goal 80 %." in level.toolTip()
 
 
+def test_the_strip_counts_the_service_level_at_the_moment_it_shows(
+    open_window: OpenWindow, target_config: Path, clock: FakeClock
+) -> None:
+    clock.now = datetime(2020, 9, 29, 8, 57, 20, 540957)  # chat 5 has waited 2 minutes: not yet decided
+
+    window = open_window(target_config)
+
+    reads = strip_reads(window)
+    assert reads["Service level (3m 00s)"] == "40.0 % · below goal 80 %"  # 2 of 5
+    assert reads["Waiting now"] == "2 · longest 7m 00s"
+
+
 def test_the_longest_wait_ticks_every_second_without_asking_the_database(
     qtbot: QtBot, open_window: OpenWindow, target_config: Path, clock: FakeClock
 ) -> None:
