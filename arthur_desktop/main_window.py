@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self.performance_panel.add_above_table(self.summary_strip)
         left.addWidget(self.performance_panel)
         left.addWidget(self.tabs)
-        left.setSizes([400, 400])
+        left.setSizes([440, 360])
         main.addWidget(left)
         main.addWidget(self.transcript_panel)
         main.setSizes([740, 520])

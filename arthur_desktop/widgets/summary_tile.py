@@ -12,7 +12,7 @@ from arthur_desktop.widgets.summary_figures import CAPTIONS, EXPLANATIONS, LOADI
 
 BELOW_GOAL_COLOUR = QColor(220, 38, 38)  # the tint of the tile (style.qss) and, made readable, its figure
 _BELOW_GOAL_TINT = 0.14  # the alpha of the tile's background tint in style.qss
-_VALUE_SCALE = 1.3  # the figure's font against the caption's
+_VALUE_SCALE = 1.2  # the figure's font against the caption's
 
 
 class SummaryTile(QFrame):
@@ -32,7 +32,7 @@ class SummaryTile(QFrame):
         self.value.setFont(font)
         self._explanation = EXPLANATIONS[key]
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setContentsMargins(6, 3, 6, 3)
         layout.setSpacing(0)
         for label in (self.caption, self.value, self.detail):
             layout.addWidget(label)
