@@ -156,3 +156,20 @@ def test_hidden_columns_stay_hidden_when_the_agents_change(
 
     assert window.performance_panel.model.rowCount() == 4
     assert "Wait avg" not in header_texts(window)
+
+
+def test_each_header_says_what_it_counts_and_how_to_choose_columns(
+    open_window: OpenWindow, folder_config: Path
+) -> None:
+    model = open_window(folder_config).performance_panel.model
+
+    tips = {
+        model.headerData(c, Qt.Orientation.Horizontal): model.headerData(
+            c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+        )
+        for c in range(model.columnCount())
+    }
+
+    assert "chats created in the period" in tips["Wait med"]
+    assert "chats ended in the period" in tips["Average"]
+    assert all(tip.endswith("Right-click a column header to choose the columns.") for tip in tips.values())
