@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtTest import QTest
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QHeaderView, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -36,12 +36,16 @@ def section_centre(header: QHeaderView, name: str) -> QPoint:
 
 
 def open_header_menu(qtbot: QtBot, window: MainWindow, on: str = "Agent") -> QMenu:
-    """Right-click the header, as the platform delivers it: through the window, which turns the click into a
-    context-menu request (QTest's widget overload sends the mouse event to the widget alone)."""
+    """Right-click the header. The platform turns a right-button press into a context-menu event, which Qt routes
+    through the window to the widget under the cursor; QTest's widget overload sends only the mouse events, and its
+    window overload, later in a session (after test_app_identity's application() has run), once handed the event to
+    the menu bar instead. So the click goes to the header and the event the platform makes of it straight after."""
     assert QApplication.activePopupWidget() is None, "a menu is still open"
-    header = window.performance_panel.table.horizontalHeader()
-    where = header.viewport().mapTo(window, section_centre(header, on))
-    QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, Qt.KeyboardModifier.NoModifier, where)
+    viewport = window.performance_panel.table.horizontalHeader().viewport()
+    where = section_centre(window.performance_panel.table.horizontalHeader(), on)
+    qtbot.mouseClick(viewport, Qt.MouseButton.RightButton, pos=where)
+    request = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, viewport.mapToGlobal(where))
+    QApplication.sendEvent(viewport, request)
     qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
     menu = QApplication.activePopupWidget()
     assert isinstance(menu, QMenu)
