@@ -20,6 +20,7 @@ from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
 from arthur_desktop.widgets.message_bar import WARNING, MessageBar
 from arthur_desktop.widgets.performance_panel import PerformancePanel
 from arthur_desktop.widgets.status_bar import AppStatusBar
+from arthur_desktop.widgets.summary_strip import SummaryStrip
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
 from arthur_desktop.widgets.trends_panel import TrendsPanel
 from arthur_desktop.window_actions import WindowActions
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
         time_window, chat_filter = self.performance_panel.date_filter.time_window, self.chat_panel.chat_filter
         self.chart = HandlingTimeChart(database, self.runner, time_window)
         self.trends = TrendsPanel(database, self.runner, time_window, context.config.floor.service_level)
+        self.summary_strip = SummaryStrip(database, self.runner, time_window, context.config.floor.service_level)
         self.exporter = CsvExporter(database, self.runner, self, time_window=time_window, chat_filter=chat_filter)
         self.live_changes = LiveChanges(database, self)
         self.window_actions = WindowActions(self, partial(about_text, context))
@@ -61,7 +63,7 @@ class MainWindow(QMainWindow):
         self.splitters = {name: QSplitter() for name in _SPLITTERS}
         self.refresh_timer = QTimer(self)
         self.save_layout_on_close = True
-        self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE}
+        self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE, SummaryStrip.SOURCE}
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
         self.setStatusBar(self.status)
         self._build_layout()
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.deliveries_panel.refresh()
         self.chart.refresh()
         self.trends.refresh()
+        self.summary_strip.refresh()
 
     def restore_layout(self) -> None:
         settings = self._settings
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.live_changes.stop()
         self.deliveries_panel.stop()
+        self.summary_strip.tick_timer.stop()
         if self.save_layout_on_close:
             self.save_layout()
         self.runner.wait_for_done()
@@ -129,9 +133,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.trends, "Trends")
         left, main = self.splitters["left"], self.splitters["main"]
         left.setOrientation(Qt.Orientation.Vertical)
+        self.performance_panel.add_above_table(self.summary_strip)
         left.addWidget(self.performance_panel)
         left.addWidget(self.tabs)
-        left.setSizes([260, 440])
+        left.setSizes([440, 360])
         main.addWidget(left)
         main.addWidget(self.transcript_panel)
         main.setSizes([740, 520])
@@ -179,6 +184,7 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self.status.set_busy)
         self.performance_panel.date_filter.window_changed.connect(self.chart.refresh)
         self.performance_panel.date_filter.window_changed.connect(self.trends.refresh)
+        self.performance_panel.date_filter.window_changed.connect(self.summary_strip.refresh)
         self.performance_panel.table.current_record_changed.connect(self.chart.set_selected_agent)
         self.performance_panel.agent_activated.connect(self.show_agent_chats)
         self.chat_panel.chat_selected.connect(self.transcript_panel.show_chat)
@@ -190,7 +196,15 @@ class MainWindow(QMainWindow):
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
-        for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends):
+        panels = (
+            self.performance_panel,
+            self.chat_panel,
+            self.deliveries_panel,
+            self.chart,
+            self.trends,
+            self.summary_strip,
+        )
+        for panel in panels:
             panel.loaded.connect(self._panel_loaded)
             panel.load_failed.connect(self._panel_failed)
 
@@ -213,10 +227,29 @@ class MainWindow(QMainWindow):
         self.chat_panel.show_agent(agent.user_id, agent_label(agent.name, agent.user_id))
         self.window_actions.bring_forward(self.chat_panel, self.chat_panel.table)
 
+    def _loading_panels(
+        self,
+    ) -> tuple[PerformancePanel | ChatPanel | DeliveriesPanel | HandlingTimeChart | TrendsPanel | SummaryStrip, ...]:
+        return (
+            self.performance_panel,
+            self.chat_panel,
+            self.deliveries_panel,
+            self.chart,
+            self.trends,
+            self.summary_strip,
+        )
+
     @Slot()
     def _refresh_when_idle(self) -> None:
         """The automatic and live refreshes: while a load runs (it may have read before the change), retry soon."""
-        panels = (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends)
+        panels = (
+            self.performance_panel,
+            self.chat_panel,
+            self.deliveries_panel,
+            self.chart,
+            self.trends,
+            self.summary_strip,
+        )
         if any(self.runner.is_running(panel.SOURCE) for panel in panels):
             self.live_changes.defer()
         else:

@@ -26,7 +26,17 @@ from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-PERFORMANCE_HEADERS = ("Agent", "Handled", "In progress", "Average (s)", "Median (s)")
+PERFORMANCE_HEADERS = (
+    "Agent",
+    "Handled",
+    "In progress",
+    "Average (s)",
+    "Median (s)",
+    "Wait avg (s)",
+    "Wait med (s)",
+    "1st reply avg (s)",
+    "1st reply med (s)",
+)
 CHAT_HEADERS = ("ID", "Customer", "Agent", "Status", "Created", "Handling (s)")
 EXPORT_PAGE_SIZE = 2_000
 _DECIMALS = 3
@@ -74,6 +84,10 @@ def performance_row(row: AgentPerformance) -> list[Any]:
         row.chats_in_progress,
         seconds_value(row.average_handling_seconds),
         seconds_value(row.median_handling_seconds),
+        seconds_value(row.average_wait_seconds),
+        seconds_value(row.median_wait_seconds),
+        seconds_value(row.average_first_response_seconds),
+        seconds_value(row.median_first_response_seconds),
     ]
 
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.performance_model import PerformanceModel
+from arthur_desktop.widgets.column_chooser import ColumnChooser
 from arthur_desktop.widgets.date_range_filter import DateRangeFilter
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _PRESET_SETTING = "performance/preset"
 _WIDTHS_SETTING = "performance/column-widths"
+_HIDDEN_COLUMNS_SETTING = "performance/hidden-columns"
 _FIGURE_SAMPLE = "00h 00m 00s"  # the widest duration; counts are narrower
 
 
@@ -41,6 +43,7 @@ class PerformancePanel(QWidget):
         self.table.setToolTip("Double-click an agent, or press Enter, to see the agent's chats")
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self._fit_columns()
+        self.columns = ColumnChooser(self.table.horizontalHeader(), locked=(0,))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(panel_header("Agent performance", self.date_filter))
@@ -53,13 +56,20 @@ class PerformancePanel(QWidget):
         database, window = self._database, self.date_filter.time_window()
         self._runner.start(lambda: _load(database, window), self._show_rows, self._show_failure, key=self.SOURCE)
 
+    def add_above_table(self, widget: QWidget) -> None:
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.table), widget)
+
     def restore_settings(self, settings: QSettings) -> None:
         self.date_filter.set_preset(str(settings.value(_PRESET_SETTING, self.date_filter.preset())))
         self.table.restore_widths(settings, _WIDTHS_SETTING)
+        self.columns.set_hidden_names(_names(settings.value(_HIDDEN_COLUMNS_SETTING, [])))
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue(_PRESET_SETTING, self.date_filter.preset())
         self.table.save_widths(settings, _WIDTHS_SETTING)
+        settings.setValue(_HIDDEN_COLUMNS_SETTING, self.columns.hidden_names())
 
     def selected_agent(self) -> AgentPerformance | None:
         record = self.table.current_record()
@@ -94,3 +104,10 @@ class PerformancePanel(QWidget):
 
 def _load(database: Database, window: TimeWindow | None) -> list[AgentPerformance]:
     return agent_performance(database.unit_of_work(), window)
+
+
+def _names(value: object) -> list[str]:
+    """A list of names as QSettings gives it back: a list, one name alone (INI files) or nothing."""
+    if isinstance(value, str):
+        return [value]
+    return [str(name) for name in value] if isinstance(value, list | tuple) else []

@@ -31,11 +31,21 @@ def test_the_performance_export_has_the_tables_columns_and_numbers_as_numbers(
     assert written == 3
     assert read_rows(path) == [
         list(PERFORMANCE_HEADERS),
-        ["Test User 1", "1", "1", "300", "300"],
-        ["Test User 2", "0", "0", "", ""],
-        ["Test User 3", "2", "0", "390", "390"],
+        ["Test User 1", "1", "1", "300", "300", "210", "210", "90", "90"],
+        ["Test User 2", "0", "0", "", "", "", "", "", ""],
+        ["Test User 3", "2", "0", "390", "390", "180", "180", "120", "120"],
     ]
-    assert PERFORMANCE_HEADERS == ("Agent", "Handled", "In progress", "Average (s)", "Median (s)")
+    assert PERFORMANCE_HEADERS == (
+        "Agent",
+        "Handled",
+        "In progress",
+        "Average (s)",
+        "Median (s)",
+        "Wait avg (s)",
+        "Wait med (s)",
+        "1st reply avg (s)",
+        "1st reply med (s)",
+    )
 
 
 def test_the_performance_export_follows_the_time_window(database: Database, tmp_path: Path) -> None:

@@ -73,10 +73,20 @@ def test_ctrl_e_exports_the_performance_table_with_its_columns_and_numbers_as_nu
     rows = read_rows(tmp_path / "performance.csv")
     assert [header.removesuffix(" (s)") for header in rows[0]] == table_headers(window, "performance")
     assert rows == [
-        ["Agent", "Handled", "In progress", "Average (s)", "Median (s)"],
-        ["Test User 1", "1", "1", "300", "300"],
-        ["Test User 2", "0", "0", "", ""],
-        ["Test User 3", "2", "0", "390", "390"],
+        [
+            "Agent",
+            "Handled",
+            "In progress",
+            "Average (s)",
+            "Median (s)",
+            "Wait avg (s)",
+            "Wait med (s)",
+            "1st reply avg (s)",
+            "1st reply med (s)",
+        ],
+        ["Test User 1", "1", "1", "300", "300", "210", "210", "90", "90"],
+        ["Test User 2", "0", "0", "", "", "", "", "", ""],
+        ["Test User 3", "2", "0", "390", "390", "180", "180", "120", "120"],
     ]
     assert done.args == [f"Exported 3 agents to {tmp_path / 'performance.csv'}."]
     assert save_dialog.asked[0][0] == "Export agent performance"

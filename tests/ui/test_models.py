@@ -101,7 +101,7 @@ def test_new_figures_for_the_same_agents_change_cells_without_a_reset(qtbot: QtB
         model.set_rows(changed)
 
     first, last = signal.args[0], signal.args[1]
-    assert (first.row(), last.row(), last.column()) == (1, 1, 4)
+    assert (first.row(), last.row(), last.column()) == (1, 1, 8)  # the whole row: every column to the last
     assert model.index(1, 3).data() == "1m 00s"
 
 

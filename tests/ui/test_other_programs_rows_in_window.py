@@ -67,9 +67,11 @@ def test_the_window_shows_such_rows_with_dashes_and_no_error(
 
     window = open_window(folder_config)
 
+    # Waits: chat 1 and chat 3 a minute each; chat 2 has no created time, so no wait and no first response; no
+    # agent wrote in chats 1 and 3, so they have no first response either.
     assert displayed(window.performance_panel.model) == [
-        ["Ann", "1", "0", "10m 00s", "10m 00s"],
-        ["—", "1", "1", "5m 00s", "5m 00s"],
+        ["Ann", "1", "0", "10m 00s", "10m 00s", "1m 00s", "1m 00s", "—", "—"],
+        ["—", "1", "1", "5m 00s", "5m 00s", "1m 00s", "1m 00s", "—", "—"],
     ]
     assert chat_ids(window) == [3, 1, 4, 2]
     assert window.chat_panel.select_chat(2)

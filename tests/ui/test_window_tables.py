@@ -33,9 +33,9 @@ def test_the_performance_table_shows_the_seed_figures(open_window: OpenWindow, f
 
     assert window.findChild(type(window.performance_panel.table), "performanceTable") is not None
     assert displayed(window.performance_panel.model) == [
-        ["Test User 1", "1", "1", "5m 00s", "5m 00s"],
-        ["Test User 2", "0", "0", "—", "—"],
-        ["Test User 3", "2", "0", "6m 30s", "6m 30s"],
+        ["Test User 1", "1", "1", "5m 00s", "5m 00s", "3m 30s", "3m 30s", "1m 30s", "1m 30s"],
+        ["Test User 2", "0", "0", "—", "—", "—", "—", "—", "—"],
+        ["Test User 3", "2", "0", "6m 30s", "6m 30s", "3m 00s", "3m 00s", "2m 00s", "2m 00s"],
     ]
 
 
@@ -156,10 +156,11 @@ def test_an_unusable_database_shows_a_message_in_the_window(
     toolbar = window.findChild(QToolBar, "mainToolBar")
     assert toolbar is not None
     qtbot.mouseClick(toolbar.widgetForAction(window.window_actions.refresh), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(window.message_bar.messages()) == 3)
+    qtbot.waitUntil(lambda: len(window.message_bar.messages()) == 4)  # the summary strip's too
 
     assert window.message_bar.isVisible()
     assert "The chat list could not be loaded: The database could not be used" in window.message_bar.label.text()
+    assert "The summary could not be loaded: The database could not be used" in window.message_bar.label.text()
     assert "no such table: chats" in window.message_bar.label.text()
 
 
