@@ -5,8 +5,9 @@ What arthur_desktop.main_window does, thread for thread:
   and, only while its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner,
   4 threads), so up to 4 pooled connections at once;
 - every refresh_seconds the timer refreshes, and a notice on the LISTEN connection (arthur_desktop.live_changes,
-  its own connection) refreshes 250 ms after the first of a burst; a trigger that comes while a refresh
-  runs is deferred by the same 250 ms (_refresh_when_idle);
+  its own connection) reloads the chat list and the deliveries 250 ms after the first of a burst (not the
+  performance table and chart: MainWindow._show_live_changes); a trigger that comes while a refresh runs is
+  deferred by the same 250 ms;
 - an ending desktop shows the in-progress chats, opens one's transcript, ends it and refreshes at once;
 - a retrying desktop presses Retry all now and then; every window does it once at start.
 """
@@ -50,12 +51,15 @@ class DesktopPlan:
     retries_every: float | None  # mean seconds between two presses of Retry all
     chart_shown: bool
     failing_share: float  # of deliveries, refused for now by the client (they wait for a retry)
+    live_refreshes_all: bool  # as the window did before: every notice reloaded the performance table and chart
     seed: int
 
 
 @dataclass
 class DesktopStats:
     refreshes: list[float] = field(default_factory=list)  # seconds each, from start to its last panel loaded
+    chart_refreshes: list[float] = field(default_factory=list)  # those of them that loaded the chart too
+    plain_refreshes: list[float] = field(default_factory=list)  # the others
     causes: dict[str, int] = field(default_factory=dict)  # timer, live, own
     ends: int = 0
     refused_ends: int = 0  # another desktop ended the chat first: the window says so, no error
@@ -153,12 +157,13 @@ class SimulatedDesktop:
         database, plan = self._database, self.plan
         chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if plan.ends_every else ChatFilter()
         loads: list[Callable[[], object]] = [
-            lambda: agent_performance(database.unit_of_work(), None),
             lambda: self._keep_in_progress(list_chats(database.unit_of_work(), chat_filter)),
             lambda: list_deliveries(database.unit_of_work()),
         ]
-        if plan.chart_shown:
-            loads.append(lambda: handling_time_distribution(database.unit_of_work(), None))
+        if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
+            loads.insert(0, lambda: agent_performance(database.unit_of_work(), None))
+            if plan.chart_shown:
+                loads.append(lambda: handling_time_distribution(database.unit_of_work(), None))
         with self._wake:
             self._refreshing = True
         started = time.time()
@@ -170,6 +175,8 @@ class SimulatedDesktop:
         self._count_failures(futures)
         if cause != "start" and started >= plan.measure_from and finished <= plan.stop_at:
             self.stats.refreshes.append(finished - started)
+            charted = self.stats.chart_refreshes if len(loads) == 4 else self.stats.plain_refreshes
+            charted.append(finished - started)
             self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
 
     def _keep_in_progress(self, page: object) -> None:
