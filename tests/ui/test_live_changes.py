@@ -155,6 +155,21 @@ def test_a_chat_ended_elsewhere_reloads_the_lists_at_once_and_the_performance_ta
 
 
 @pytest.mark.postgres
+def test_an_automatic_refresh_that_meets_a_loading_list_reloads_the_performance_table_a_little_later(
+    qtbot: QtBot, postgres_window: MainWindow
+) -> None:
+    window = postgres_window
+    performance_loads: list[str] = []
+    window.performance_panel.loaded.connect(performance_loads.append)
+
+    window.chat_panel.refresh()  # still loading when the timer fires
+    window.refresh_timer.timeout.emit()
+
+    assert performance_loads == []
+    qtbot.waitUntil(lambda: performance_loads == ["performance"], timeout=3000)
+
+
+@pytest.mark.postgres
 def test_without_automatic_refresh_a_chat_ended_elsewhere_reloads_the_performance_table_at_once(
     qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path
 ) -> None:
