@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, Q
 from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
-from arthur_desktop.live_changes import LiveChanges
+from arthur_desktop.live_changes import DEBOUNCE_MS, LiveChanges
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
 from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
@@ -62,6 +62,9 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.splitters = {name: QSplitter() for name in _SPLITTERS}
         self.refresh_timer = QTimer(self)
+        # A whole refresh that found a load still running tries again a little later (a notice's retry, by
+        # live_changes.defer, reloads the lists only).
+        self._refresh_retry = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.save_layout_on_close = True
         self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE, SummaryStrip.SOURCE}
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
+        self._refresh_retry.stop()
         self.live_changes.stop()
         self.deliveries_panel.stop()
         self.summary_strip.tick_timer.stop()
@@ -178,7 +182,8 @@ class MainWindow(QMainWindow):
         exporter.failed.connect(partial(self.message_bar.show_message, CsvExporter.SOURCE))
         exporter.busy_changed.connect(actions.set_exporting)
         self.refresh_timer.timeout.connect(self._refresh_when_idle)
-        self.live_changes.changed.connect(self._refresh_when_idle)
+        self._refresh_retry.timeout.connect(self._refresh_when_idle)
+        self.live_changes.changed.connect(self._show_live_changes)
         self.live_changes.listening.connect(partial(self.message_bar.clear_message, _LIVE_SOURCE))
         self.live_changes.failed.connect(partial(self.message_bar.show_message, _LIVE_SOURCE, tone=WARNING))
         self.runner.busy_changed.connect(self.status.set_busy)
@@ -251,9 +256,24 @@ class MainWindow(QMainWindow):
             self.summary_strip,
         )
         if any(self.runner.is_running(panel.SOURCE) for panel in panels):
-            self.live_changes.defer()
+            self._refresh_retry.start()
         else:
             self.refresh()
+
+    @Slot()
+    def _show_live_changes(self) -> None:
+        """Another desktop changed a chat or a delivery: the two lists reload at once. The performance table and the
+        chart add up every chat, so they wait for the automatic refresh; otherwise each end would make every
+        desktop of the team add up a million chats at the same moment (benchmarks/desktops.py)."""
+        if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
+            self._refresh_when_idle()
+            return
+        lists = (self.chat_panel, self.deliveries_panel)
+        if any(self.runner.is_running(panel.SOURCE) for panel in lists):
+            self.live_changes.defer()
+        else:
+            for panel in lists:
+                panel.refresh()
 
     @Slot(str)
     def _panel_loaded(self, source: str) -> None:

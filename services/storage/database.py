@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_CONNECT_TIMEOUT_S = 5
+# Connections a desktop keeps to a PostgreSQL server besides its LISTEN one: a team's server carries every
+# desktop's (README, "Many desktops on one server"). The window's four loads take turns on them.
+POSTGRES_POOL_SIZE = 2
 MAX_PORT = 65_535
 _PASSWORD = re.compile(r"(://[^/@:]*:)[^/]*@")
 _URL_FORMS = "use sqlite:///path.db, sqlite:// (in memory) or postgresql+psycopg://user@host:port/db."
@@ -134,7 +137,13 @@ def failing_opening(database: Database) -> Iterator[None]:
 
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "postgresql":
-        return create_engine(url, connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}, pool_pre_ping=True)
+        return create_engine(
+            url,
+            connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
+            pool_pre_ping=True,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=0,
+        )
     in_memory = _is_in_memory(url)
     if in_memory:
         # One shared connection, so every session (and worker thread) sees the same in-memory data.

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
 
 from arthur_desktop.context import WindowContext
 from arthur_desktop.main_window import MainWindow
@@ -83,22 +85,31 @@ def test_on_sqlite_there_is_no_listener_thread(qtbot: QtBot, open_window: OpenWi
     qtbot.waitUntil(lambda: not window.live_changes.running)
 
 
-@pytest.fixture
-def postgres_window(
-    qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path
-) -> Iterator[MainWindow]:
-    config = load_config(str(folder_config_refreshing_every(tmp_path, output_folder, 3600)), {})
-    window = MainWindow(
-        WindowContext(postgres_database, config), QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
-    )
+def started_window(qtbot: QtBot, database: Database, config_path: Path) -> MainWindow:
+    config = load_config(str(config_path), {})
+    settings = QSettings(str(config_path.parent / "w.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(WindowContext(database, config), settings)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignals([window.initial_load_done, window.live_changes.listening], timeout=10_000):
         window.start()
     wait_until_idle(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def postgres_window(
+    qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path
+) -> Iterator[MainWindow]:
+    window = started_window(qtbot, postgres_database, folder_config_refreshing_every(tmp_path, output_folder, 3600))
     yield window
     window.close()
     window.runner.wait_for_done()
+
+
+def handled_and_in_progress(window: MainWindow, name: str) -> tuple[int, int]:
+    row = next(r for r in window.performance_panel.model.rows if r.name == name)
+    return row.chats_handled, row.chats_in_progress
 
 
 @pytest.mark.postgres
@@ -117,6 +128,84 @@ def test_on_postgresql_a_chat_ended_elsewhere_shows_at_once(
     assert window.refresh_timer.remainingTime() > 3_000_000
     selected = window.chat_panel.selected_chat()
     assert selected is not None and selected.status is ChatStatus.ENDED
+
+
+@pytest.mark.postgres
+def test_a_chat_ended_elsewhere_reloads_the_lists_at_once_and_the_performance_table_at_the_next_refresh(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
+) -> None:
+    window = postgres_window
+    before = handled_and_in_progress(window, "Test User 1")
+    performance_loads: list[str] = []
+    window.performance_panel.loaded.connect(performance_loads.append)
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+
+    end_chat_on_another_desktop(url, 2, output_folder)
+    qtbot.waitUntil(lambda: chat_status(window, 2) is ChatStatus.ENDED, timeout=3000)
+    qtbot.waitUntil(lambda: any(r.chat_id == 2 for r in window.deliveries_panel.model.rows), timeout=3000)
+    qtbot.wait(500)  # the notice of the delivery's outcome comes too
+    wait_until_idle(qtbot, window)
+
+    assert performance_loads == []
+    assert handled_and_in_progress(window, "Test User 1") == before
+    window.refresh_timer.timeout.emit()  # the automatic refresh
+    qtbot.waitUntil(lambda: performance_loads != [], timeout=3000)
+    handled, in_progress = before
+    assert handled_and_in_progress(window, "Test User 1") == (handled + 1, in_progress - 1)
+
+
+@pytest.mark.postgres
+def test_an_automatic_refresh_that_meets_a_loading_list_reloads_the_performance_table_a_little_later(
+    qtbot: QtBot, postgres_window: MainWindow
+) -> None:
+    window = postgres_window
+    performance_loads: list[str] = []
+    window.performance_panel.loaded.connect(performance_loads.append)
+
+    window.chat_panel.refresh()  # still loading when the timer fires
+    window.refresh_timer.timeout.emit()
+
+    assert performance_loads == []
+    qtbot.waitUntil(lambda: performance_loads == ["performance"], timeout=3000)
+
+
+@pytest.mark.postgres
+def test_without_automatic_refresh_a_chat_ended_elsewhere_reloads_the_performance_table_at_once(
+    qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path
+) -> None:
+    window = started_window(qtbot, postgres_database, folder_config_refreshing_every(tmp_path, output_folder, 0))
+    handled, in_progress = handled_and_in_progress(window, "Test User 1")
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+    try:
+        end_chat_on_another_desktop(url, 2, output_folder)
+
+        qtbot.waitUntil(
+            lambda: handled_and_in_progress(window, "Test User 1") == (handled + 1, in_progress - 1), timeout=3000
+        )
+    finally:
+        window.close()
+        window.runner.wait_for_done()
+
+
+@pytest.mark.postgres
+def test_a_window_holds_three_connections_two_for_its_loads_and_one_listening(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database
+) -> None:
+    window = postgres_window
+    window.tabs.setCurrentWidget(window.chart)  # four loads at once: performance, chats, deliveries, chart
+    for _ in range(3):
+        window.refresh()
+        window.deliveries_panel.retry_all()
+        wait_until_idle(qtbot, window)
+
+    counter = create_engine(postgres_database.engine.url, poolclass=NullPool)  # not one of the window's
+    with counter.connect() as connection:
+        held = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).scalar_one()
+    counter.dispose()
+
+    assert held == 3
 
 
 @pytest.mark.postgres

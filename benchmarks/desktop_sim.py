@@ -1,0 +1,276 @@
+"""One simulated desktop: the window's database pattern over the service layer, without Qt.
+
+What arthur_desktop.main_window does, thread for thread:
+- refresh(): the performance table (all time, the default period), the chat list's first page, the deliveries
+  and, only while its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner,
+  4 threads), so up to 4 pooled connections at once;
+- every refresh_seconds the timer refreshes, and a notice on the LISTEN connection (arthur_desktop.live_changes,
+  its own connection) reloads the chat list and the deliveries 250 ms after the first of a burst (not the
+  performance table and chart: MainWindow._show_live_changes); a trigger that comes while a refresh runs is
+  deferred by the same 250 ms;
+- an ending desktop shows the in-progress chats, opens one's transcript, ends it and refreshes at once;
+- a retrying desktop presses Retry all now and then; every window does it once at start.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from integrations.base import DeliveryFailed, DeliveryReceipt
+from integrations.transcript import Transcript
+from services.chats import list_chats
+from services.deliveries import list_deliveries, retry_pending_deliveries
+from services.distribution import handling_time_distribution
+from services.end_chat import end_chat
+from services.errors import ChatAlreadyEnded, DeliveryInFlight
+from services.performance import agent_performance
+from services.results import ChatFilter, ChatStatus
+from services.storage.change_feed import ChangeListener, open_change_listener
+from services.storage.database import Database, connect
+from services.transcripts import chat_transcript
+
+WORKER_THREADS = 4  # arthur_desktop.workers.TaskRunner
+DEBOUNCE_SECONDS = 0.25  # arthur_desktop.live_changes.DEBOUNCE_MS
+LISTEN_SLICE_SECONDS = 0.5  # arthur_desktop.live_changes.WAIT_SECONDS
+
+
+@dataclass(frozen=True)
+class DesktopPlan:
+    number: int
+    url: str
+    refresh_seconds: float
+    start_at: float  # time.time() when this desktop opens
+    measure_from: float  # refreshes that start earlier (the ramp) are not counted
+    stop_at: float
+    ends_every: float | None  # mean seconds between two ends; None: this manager ends no chat
+    retries_every: float | None  # mean seconds between two presses of Retry all
+    chart_shown: bool
+    failing_share: float  # of deliveries, refused for now by the client (they wait for a retry)
+    live_refreshes_all: bool  # as the window did before: every notice reloaded the performance table and chart
+    seed: int
+
+
+@dataclass
+class DesktopStats:
+    refreshes: list[float] = field(default_factory=list)  # seconds each, from start to its last panel loaded
+    chart_refreshes: list[float] = field(default_factory=list)  # those of them that loaded the chart too
+    plain_refreshes: list[float] = field(default_factory=list)  # the others
+    causes: dict[str, int] = field(default_factory=dict)  # timer, live, own
+    ends: int = 0
+    refused_ends: int = 0  # another desktop ended the chat first: the window says so, no error
+    retried: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class BenchClient:
+    """A client that answers at once (the client's own latency is not what is measured) and refuses a share for
+    now, as an API briefly down does, so that some transcripts wait for a retry."""
+
+    client = "savage_rentals"
+
+    def __init__(self, failing_share: float, seed: int) -> None:
+        self._failing_share = failing_share
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def render(self, transcript: Transcript) -> str:
+        return f"{transcript.chat_id}:{len(transcript.text)}"
+
+    def deliver(self, transcript: Transcript) -> DeliveryReceipt:
+        with self._lock:
+            refused = self._random.random() < self._failing_share
+        if refused:
+            raise DeliveryFailed("The client answered 503 Service Unavailable.", http_status=503)
+        return DeliveryReceipt(http_status=200, response=self.render(transcript))
+
+    def describe(self) -> str:
+        return "benchmark client"
+
+    def redact(self, text: str) -> str:
+        return text
+
+
+class SimulatedDesktop:
+    def __init__(self, plan: DesktopPlan, stop: threading.Event) -> None:
+        self.plan = plan
+        self.stats = DesktopStats()
+        self._stop = stop
+        self._random = random.Random(plan.seed)
+        self._client = BenchClient(plan.failing_share, plan.seed)
+        self._wake = threading.Condition()
+        self._wanted_at: float | None = None  # a live or own refresh waiting for its moment
+        self._wanted_cause = "live"
+        self._refreshing = False
+        self._in_progress: list[int] = []
+        self._database: Database | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self) -> None:
+        """The desktop's life, on the calling thread: open, start, refresh and act until stop_at, close."""
+        plan = self.plan
+        self._sleep_until(plan.start_at)
+        if self._stop.is_set():
+            return
+        self._database = connect(plan.url)
+        self._pool = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix=f"desktop-{plan.number}")
+        helpers = [threading.Thread(target=self._listen, daemon=True)]
+        if plan.ends_every or plan.retries_every:
+            helpers.append(threading.Thread(target=self._act, daemon=True))
+        try:
+            self._refresh("start")
+            self._guarded(self._retry_all)  # MainWindow.start(): Retry all once
+            for helper in helpers:
+                helper.start()
+            self._refresh_loop()
+        finally:
+            for helper in helpers:
+                helper.join(timeout=LISTEN_SLICE_SECONDS * 4)
+            self._pool.shutdown(wait=True)
+            self._database.dispose()
+
+    def _refresh_loop(self) -> None:
+        plan = self.plan
+        next_tick = time.time() + plan.refresh_seconds
+        while not self._stop.is_set() and time.time() < plan.stop_at:
+            with self._wake:
+                due = min(next_tick, self._wanted_at or next_tick, plan.stop_at)
+                self._wake.wait(timeout=max(0.0, due - time.time()))
+                now, wanted = time.time(), self._wanted_at
+                if wanted is not None and wanted <= now:
+                    self._wanted_at, cause = None, self._wanted_cause
+                elif now >= next_tick:
+                    cause = "timer"
+                    while next_tick <= now:
+                        next_tick += plan.refresh_seconds  # a QTimer fires on its own beat
+                else:
+                    continue
+            if now < plan.stop_at:
+                self._refresh(cause)
+
+    def _refresh(self, cause: str) -> None:
+        assert self._pool is not None and self._database is not None
+        database, plan = self._database, self.plan
+        chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if plan.ends_every else ChatFilter()
+        loads: list[Callable[[], object]] = [
+            lambda: self._keep_in_progress(list_chats(database.unit_of_work(), chat_filter)),
+            lambda: list_deliveries(database.unit_of_work()),
+        ]
+        if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
+            loads.insert(0, lambda: agent_performance(database.unit_of_work(), None))
+            if plan.chart_shown:
+                loads.append(lambda: handling_time_distribution(database.unit_of_work(), None))
+        with self._wake:
+            self._refreshing = True
+        started = time.time()
+        futures = [self._pool.submit(load) for load in loads]
+        wait(futures)
+        finished = time.time()
+        with self._wake:
+            self._refreshing = False
+        self._count_failures(futures)
+        if cause != "start" and plan.measure_from <= started < plan.stop_at:  # a slow last one counts too
+            self.stats.refreshes.append(finished - started)
+            charted = self.stats.chart_refreshes if len(loads) == 4 else self.stats.plain_refreshes
+            charted.append(finished - started)
+            self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
+
+    def _keep_in_progress(self, page: object) -> None:
+        chats = getattr(page, "chats", ())
+        if self.plan.ends_every:
+            self._in_progress = [chat.chat_id for chat in chats]
+
+    def _listen(self) -> None:
+        """arthur_desktop.live_changes.ListenerThread and the window's _refresh_when_idle."""
+        assert self._database is not None
+        listener: ChangeListener | None = None
+        try:
+            listener = open_change_listener(self._database)
+            while listener is not None and not self._stop.is_set() and time.time() < self.plan.stop_at:
+                if listener.wait(LISTEN_SLICE_SECONDS):
+                    self._want_refresh(DEBOUNCE_SECONDS, "live")
+        except Exception as exc:
+            self._error(exc)
+        finally:
+            if listener is not None:
+                listener.close()
+
+    def _want_refresh(self, after: float, cause: str) -> None:
+        with self._wake:
+            if self._refreshing:  # _refresh_when_idle: deferred by the debounce
+                after = max(after, DEBOUNCE_SECONDS)
+            if self._wanted_at is None:  # the debounce is not restarted by later notices
+                self._wanted_at, self._wanted_cause = time.time() + after, cause
+                self._wake.notify()
+
+    def _act(self) -> None:
+        plan = self.plan
+        next_end = self._next(plan.ends_every)
+        next_retry = self._next(plan.retries_every)
+        while not self._stop.is_set():
+            due = min(next_end, next_retry)
+            if due >= plan.stop_at:
+                return
+            self._sleep_until(due)
+            if time.time() >= plan.stop_at or self._stop.is_set():
+                return
+            if due == next_end:
+                self._guarded(self._end_one)
+                next_end = self._next(plan.ends_every)
+            else:
+                self._guarded(self._retry_all)
+                next_retry = self._next(plan.retries_every)
+            self._want_refresh(0.0, "own")  # the window refreshes as soon as an end or a retry returns
+
+    def _end_one(self) -> None:
+        assert self._database is not None
+        if not self._in_progress:
+            return
+        chat_id = self._random.choice(self._in_progress)
+        database, client = self._database, self._client
+        self._on_pool(lambda: chat_transcript(chat_id, database.unit_of_work(), client))
+        try:
+            self._on_pool(lambda: end_chat(chat_id, database.unit_of_work(), client))
+        except (ChatAlreadyEnded, DeliveryInFlight):
+            self.stats.refused_ends += 1
+            return
+        self.stats.ends += 1
+
+    def _retry_all(self) -> None:
+        assert self._database is not None
+        database, client = self._database, self._client
+        records = self._on_pool(lambda: retry_pending_deliveries(database.unit_of_work(), client))
+        self.stats.retried += len(records) if isinstance(records, list) else 0
+
+    def _on_pool(self, function: Callable[[], object]) -> object:
+        assert self._pool is not None
+        return self._pool.submit(function).result()
+
+    def _guarded(self, function: Callable[[], None]) -> None:
+        try:
+            function()
+        except Exception as exc:
+            self._error(exc)
+
+    def _count_failures(self, futures: list[Future[object]]) -> None:
+        for future in futures:
+            error = future.exception()
+            if error is not None:
+                self._error(error)
+
+    def _error(self, error: BaseException) -> None:
+        lines = str(error).strip().splitlines()
+        self.stats.errors.append(f"{type(error).__name__}: {lines[0][:200] if lines else ''}")
+
+    def _next(self, mean_seconds: float | None) -> float:
+        if not mean_seconds:
+            return float("inf")
+        return time.time() + self._random.expovariate(1 / mean_seconds)
+
+    def _sleep_until(self, moment: float) -> None:
+        while not self._stop.is_set() and time.time() < moment:
+            self._stop.wait(min(0.5, moment - time.time()))
