@@ -16,6 +16,7 @@ from arthur_desktop import app
 from arthur_desktop.cli.main import main
 from arthur_desktop.main_window import MainWindow
 from dialogs import ENTER, DialogAnswerer
+from services.database import database_status
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -96,6 +97,21 @@ def test_an_unreachable_database_is_shown_in_a_message_box(
     (shown,) = dialogs.seen
     assert (shown.icon, shown.title, shown.clicked) == (QMessageBox.Icon.Critical, "Arthur Desktop cannot start", "OK")
     assert str(blocked) in shown.text
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_that_is_behind_is_shown_in_one_dialog_and_left_as_it_was(
+    bare_postgres_url: str, folder_config: Path, dialogs: DialogAnswerer
+) -> None:
+    dialogs.answer(ENTER)
+
+    code = main(["--database-url", bare_postgres_url, "--config", str(folder_config)])
+
+    assert code == 1
+    (shown,) = dialogs.seen
+    assert (shown.icon, shown.title) == (QMessageBox.Icon.Critical, "Arthur Desktop cannot start")
+    assert "needs" in shown.text and "`arthur-desktop db upgrade`" in shown.text
+    assert database_status(bare_postgres_url).state.layout is None  # still no table at all
 
 
 def test_cli_commands_do_not_import_qt(sqlite_url: str) -> None:
