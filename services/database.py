@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import text
+
 from services.errors import SchemaAhead, SchemaBehind
 from services.sample_data.seed import seed_if_empty
 from services.storage.database import Database, connect, failing_opening
+from services.storage.grants import manager_grants
 from services.storage.schema_version import HEAD, SchemaState, schema_state, stored_revision
 from services.storage.unit_of_work import take_turns
 
@@ -79,6 +82,27 @@ def database_status(url: str) -> DatabaseStatus:
             return DatabaseStatus(database.display_url, database.dialect, schema_state(connection))
     finally:
         database.dispose()
+
+
+def grant_manager(url: str, role: str, *, apply: bool) -> list[str]:
+    """`db grant ROLE`: the manager's grants (services.storage.grants), applied when asked (run as the owner);
+    the schema must be at this version's revision, so that every table they name exists."""
+    database = connect(url)
+    try:
+        with failing_opening(database), database.engine.connect() as connection:
+            state = schema_state(connection)
+            if state.ahead:
+                raise SchemaAhead(database.display_url, state.stored or "", HEAD)
+            if not state.current:
+                raise SchemaBehind(database.display_url, state.shown, HEAD)
+            with connection.begin():
+                statements = manager_grants(connection, role)
+                if apply:
+                    for statement in statements:
+                        connection.execute(text(statement))
+    finally:
+        database.dispose()
+    return statements
 
 
 def _check_schema(database: Database) -> None:

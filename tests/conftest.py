@@ -68,6 +68,12 @@ def bare_postgres_url() -> Iterator[str]:
     yield from _fresh_postgres_database()
 
 
+@pytest.fixture(scope="module")
+def module_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database without any table, shared by the tests of one module."""
+    yield from _fresh_postgres_database()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'arthur.db'}"

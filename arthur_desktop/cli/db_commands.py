@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from arthur_desktop.cli.commands import CommandContext
-from services.database import database_status, upgrade_database, upgrade_database_sql
+from services.database import database_status, grant_manager, upgrade_database, upgrade_database_sql
 from services.storage.database import resolve_database_url
 from services.storage.schema_version import HEAD
 
@@ -12,6 +12,8 @@ def run_db(ctx: CommandContext) -> int:
     url = resolve_database_url(getattr(ctx.args, "database_url", None), ctx.environ)
     if ctx.args.db_command == "status":
         return _status(ctx, url)
+    if ctx.args.db_command == "grant":
+        return _grant(ctx, url)
     return _upgrade(ctx, url)
 
 
@@ -40,4 +42,12 @@ def _upgrade(ctx: CommandContext, url: str) -> int:
         ctx.print_line(f"The database is at revision {after} already; nothing was changed.")
     else:
         ctx.print_line(f"Brought the database from revision {before.shown} to {after}.")
+    return 0
+
+
+def _grant(ctx: CommandContext, url: str) -> int:
+    statements = grant_manager(url, ctx.args.role, apply=not ctx.args.sql)
+    if not ctx.args.sql:
+        ctx.print_line(f"Granted {ctx.args.role} what a manager's desktop needs, and nothing more:")
+    ctx.print_text("".join(f"{statement};\n" for statement in statements))
     return 0

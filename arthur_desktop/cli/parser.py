@@ -151,7 +151,7 @@ def _add_db_commands(commands: argparse._SubParsersAction, common: argparse.Argu
     db = commands.add_parser(
         "db",
         parents=[common],
-        help="the database's schema: status, upgrade (for whoever administers it)",
+        help="the database's schema and roles: status, upgrade, grant (for whoever administers it)",
         description="A SQLite file is brought up to date when a desktop opens it; a PostgreSQL database only by "
         "`db upgrade`, run by whoever administers it (a role that may alter the schema).",
     )
@@ -163,6 +163,13 @@ def _add_db_commands(commands: argparse._SubParsersAction, common: argparse.Argu
     upgrade.add_argument(
         "--sql", action="store_true", help="print the SQL instead, for a DBA to review and run; change nothing"
     )
+    grant = db_commands.add_parser(
+        "grant",
+        parents=[common],
+        help="PostgreSQL: grant ROLE what a manager's desktop needs, and nothing more (run as the owner)",
+    )
+    grant.add_argument("role", metavar="ROLE", help="an existing role, e.g. one made by CREATE ROLE manager LOGIN")
+    grant.add_argument("--sql", action="store_true", help="print the GRANT statements instead; change nothing")
 
 
 class VersionAction(argparse.Action):

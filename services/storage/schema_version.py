@@ -19,6 +19,7 @@ REVISIONS = (
     "0003_day_totals",
     "0004_claim_holder",
     "0005_live_floor",
+    "0006_definer_rights",
 )
 HEAD = REVISIONS[-1]
 NO_REVISION = "none"  # how status shows a database without one

@@ -2,7 +2,7 @@
 
 The expected pages are in cli_help.txt beside this file; after changing a command's options, write them again:
     for c in performance summary trends chats user init-db end-chat transcript deliveries generate \
-        db "db status" "db upgrade"; do
+        db "db status" "db upgrade" "db grant"; do
       echo "$ arthur-desktop $c --help"; COLUMNS=120 .venv/bin/arthur-desktop $c --help; echo
     done > tests/integration/cli_help.txt
 """
