@@ -8,12 +8,13 @@ administrator runs `arthur-desktop db upgrade`. A database a newer version made 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import text
 
 from services.errors import SchemaAhead, SchemaBehind
 from services.sample_data.seed import seed_if_empty
-from services.storage.database import Database, connect, failing_opening
+from services.storage.database import Database, connect, failing_opening, parse_database_url
 from services.storage.grants import manager_grants
 from services.storage.schema_version import HEAD, SchemaState, schema_state, stored_revision
 from services.storage.unit_of_work import take_turns
@@ -75,7 +76,10 @@ class DatabaseStatus:
 
 
 def database_status(url: str) -> DatabaseStatus:
-    """`db status`: the database's schema revision, read without changing anything."""
+    """`db status`: the database's schema revision, read without changing anything (not even making a file)."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).exists():
+        return DatabaseStatus(parsed.render_as_string(hide_password=True), "sqlite", SchemaState(None, None))
     database = connect(url)
     try:
         with failing_opening(database), database.engine.connect() as connection:

@@ -4,6 +4,7 @@ its SQL run by hand and by a desktop opening a SQLite file; older layouts recogn
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -270,3 +271,14 @@ def test_an_upgrade_that_fails_half_way_leaves_the_database_at_its_layout(
     assert (code, err.count("\n"), "Traceback" in err) == (1, 1, False)
     assert database_status(bare_database_url).state.layout == "0003_day_totals"
     assert ("claimed_by" in delivery_columns, "wait_seconds" in chats_columns) == (False, False)
+
+
+def test_db_status_of_a_sqlite_file_not_made_yet_says_so_and_makes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "later" / "arthur.db"
+
+    code = main(["db", "status", "--database-url", f"sqlite:///{path}"])
+
+    assert (code, path.parent.exists()) == (0, False)
+    assert f"Revision:     none (no tables yet)\nThis version: {HEAD} (behind:" in capsys.readouterr().out
