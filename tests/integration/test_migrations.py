@@ -32,10 +32,13 @@ def schema_differences(url: str) -> list[object]:
     """What Alembic finds between the database and the ORM tables (ignoring what the models do not name: the
     record of the revision and SQLite's search table)."""
 
-    indexes = {index.name for table in Base.metadata.tables.values() for index in table.indexes}
+    known_names: dict[str, set[str | None]] = {
+        "table": set(Base.metadata.tables),
+        "index": {index.name for table in Base.metadata.tables.values() for index in table.indexes},
+    }
 
     def named_by_the_models(_object: object, name: str | None, kind: str, reflected: bool, _other: object) -> bool:
-        known = {"table": set(Base.metadata.tables), "index": indexes}.get(kind)
+        known = known_names.get(kind)
         return not (reflected and known is not None and name not in known)
 
     def same_type(_context: object, _column: object, _model: object, reflected: Any, model: Any) -> bool | None:
@@ -242,9 +245,9 @@ def run_by_hand(url: str, script: str) -> None:
     """As a DBA would: psql -f on PostgreSQL, sqlite3's .read on SQLite."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(parsed.database or "", isolation_level=None)
-        connection.executescript(script)
-        connection.close()
+        by_hand = sqlite3.connect(parsed.database or "", isolation_level=None)
+        by_hand.executescript(script)
+        by_hand.close()
         return
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
