@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from services.errors import SchemaAhead, SchemaBehind
-from services.sample_data.seed import seed_if_empty
+from services.sample_data.seed import database_holds_data, seed_if_empty
 from services.storage.database import Database, connect, failing_opening, parse_database_url
 from services.storage.grants import manager_grants
 from services.storage.schema_version import HEAD, SchemaState, schema_state, stored_revision
@@ -38,6 +38,9 @@ def prepare_schema(database: Database, *, seed: bool) -> bool:
     _check_schema(database)
     if not seed:
         return False
+    with database.unit_of_work() as uow:
+        if database_holds_data(uow.session):  # every opening but the first: a read, no lock
+            return False
     with database.unit_of_work() as uow:
         take_turns(uow.session.connection())  # two first openings at once: one seeds, the other sees its rows
         seeded = seed_if_empty(uow.session)
