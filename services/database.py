@@ -15,7 +15,7 @@ from sqlalchemy import text
 from services.errors import SchemaAhead, SchemaBehind
 from services.sample_data.seed import database_holds_data, seed_if_empty
 from services.storage.database import Database, connect, failing_opening, parse_database_url
-from services.storage.grants import manager_grants
+from services.storage.grants import GrantsNeedPostgres, manager_grants
 from services.storage.schema_version import HEAD, SchemaState, schema_state, stored_revision
 from services.storage.unit_of_work import take_turns
 
@@ -96,6 +96,8 @@ def grant_manager(url: str, role: str, *, apply: bool) -> list[str]:
     the schema must be at this version's revision, so that every table they name exists."""
     database = connect(url)
     try:
+        if database.dialect != "postgresql":
+            raise GrantsNeedPostgres()
         with failing_opening(database), database.engine.connect() as connection:
             state = schema_state(connection)
             if state.ahead:

@@ -35,10 +35,6 @@ class Upgrade:
     before: SchemaState
     after: str
 
-    @property
-    def changed(self) -> bool:
-        return self.before.stored != self.after
-
 
 def upgrade_schema(engine: Engine, display_url: str, target: str = HEAD) -> Upgrade:
     """Bring the database to this version's revision (or to target, an earlier one: tests build the older

@@ -285,3 +285,17 @@ def test_db_status_of_a_sqlite_file_not_made_yet_says_so_and_makes_nothing(
 
     assert (code, path.parent.exists()) == (0, False)
     assert f"Revision:     none (no tables yet)\nThis version: {HEAD} (behind:" in capsys.readouterr().out
+
+
+def test_db_grant_on_a_sqlite_file_says_roles_are_postgresqls_and_makes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "arthur.db"
+
+    code = main(["db", "grant", "manager", "--database-url", f"sqlite:///{path}"])
+
+    assert (code, path.exists()) == (1, False)
+    assert capsys.readouterr().err == (
+        "arthur-desktop: error: Roles and grants are PostgreSQL's; a SQLite file is guarded by its folder's "
+        "permissions.\n"
+    )
