@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenarios import Scenario, scenarios
-from services.database import open_database
+from services.database import open_database, upgrade_database
 from services.sample_data.generator import GenerationPlan, generate
 from services.storage.database import Database
 
@@ -59,6 +59,8 @@ def _parse_args() -> argparse.Namespace:
 
 def _prepared_database(engine: str, args: argparse.Namespace) -> Database:
     url = _sqlite_url(args) if engine == "sqlite" else _postgres_url(args)
+    if engine == "postgresql":
+        upgrade_database(url)  # as its administrator would; a desktop never alters a PostgreSQL schema
     database = open_database(url, create_and_seed=False)
     with database.engine.connect() as connection:
         chats = connection.execute(text("SELECT count(*) FROM chats")).scalar() or 0

@@ -9,9 +9,11 @@ if [ -z "${ARTHUR_TEST_POSTGRES_URL:-}" ]; then
 fi
 selection="same_moment or concurrent or two_desktops_ending or in_memory_database_serves"
 selection+=" or agree_on_one_desktop_id or two_deliveries_of_one_chat_at_once or older_database_while"
+selection+=" or upgrades_of_one_postgresql_database_at_once"
 files=(tests/integration/test_day_totals_writers.py tests/integration/test_integrations_absolutely_class_airlines.py
   tests/integration/test_end_chat.py tests/integration/test_process_claims.py
-  tests/integration/test_folder_delivery_bookkeeping.py tests/integration/test_database.py)
+  tests/integration/test_folder_delivery_bookkeeping.py tests/integration/test_database.py
+  tests/integration/test_migrations_processes.py)
 clean=0
 for run in $(seq 1 "$runs"); do
   log=$(mktemp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from integrations.base import IntegrationConfigError, TranscriptIntegration
-from integrations.registry import create_integration
+from integrations.registry import INTEGRATIONS, create_integration
 from services.errors import ConfigError
 from services.floor_config import FloorSettings, floor_settings
 from services.locations import CONFIG_ENV, default_config_path
@@ -19,6 +20,8 @@ from services.locations import CONFIG_ENV, default_config_path
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_SECONDS = 30
+_PASSWORD_KEY = re.compile(r"passw(or)?d", re.IGNORECASE)
+_DATABASE_URL_WITH_PASSWORD = re.compile(r"^(postgres(ql)?|sqlite)[+\w]*://[^/@:]*:[^/@]*@", re.IGNORECASE)
 MAX_REFRESH_SECONDS = 86_400
 
 
@@ -45,6 +48,7 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
     if is_default and not path.exists():
         _write_default_config(path)
     document = _read_toml(path)
+    _refuse_database_passwords(path, document)
     client = document.get("client")
     if not isinstance(client, str) or not client:
         raise ConfigError(f"{path}: key 'client' {_client_problem(client)}; name the client, e.g. \"savage_rentals\".")
@@ -59,6 +63,30 @@ def load_config(cli_value: str | None, environ: Mapping[str, str]) -> AppConfig:
     except ValueError as exc:  # e.g. a NUL character in a path
         raise ConfigError(f"{path}: [{client}] holds an unusable value ({exc}).") from exc
     return AppConfig(path, client, integration, _refresh_seconds(path, document), floor_settings(path, document))
+
+
+def _refuse_database_passwords(path: Path, document: Mapping[str, Any]) -> None:
+    """The config file names no database, so a password in it is never used and only lies in a file others may
+    read: say where a password goes instead. The clients' own sections keep their rules (api_url may carry one)."""
+    for where, key, value in _settings_outside_clients(document):
+        with_password = isinstance(value, str) and _DATABASE_URL_WITH_PASSWORD.search(value)
+        if _PASSWORD_KEY.search(str(key)) or with_password:
+            raise ConfigError(
+                f"{path}: key '{where}': a database password does not belong in the config file; give it in the "
+                "database URL (--database-url or ARTHUR_DATABASE_URL), in PGPASSWORD or in ~/.pgpass."
+            )
+
+
+def _settings_outside_clients(document: Mapping[str, Any]) -> list[tuple[str, str, object]]:
+    clients = set(INTEGRATIONS)
+    found: list[tuple[str, str, object]] = []
+    for key, value in document.items():
+        if isinstance(value, dict):
+            if key not in clients:
+                found += [(f"{key}.{inner}", inner, setting) for inner, setting in value.items()]
+        else:
+            found.append((key, key, value))
+    return found
 
 
 def _client_problem(client: object) -> str:

@@ -84,3 +84,23 @@ class DeliveryInFlight(ArthurError):
 
 class InvalidSearchText(ArthurError):
     pass
+
+
+class SchemaBehind(ArthurError):
+    """A shared database (PostgreSQL) older than this version: its administrator upgrades it, never a desktop."""
+
+    def __init__(self, display_url: str, shown: str, head: str) -> None:
+        super().__init__(
+            f"The database {display_url} is at schema revision {shown} and this version needs {head}: "
+            "whoever administers it must first run `arthur-desktop db upgrade`."
+        )
+
+
+class SchemaAhead(ArthurError):
+    """A database a newer version brought to a revision this one does not know: refused rather than half-used."""
+
+    def __init__(self, display_url: str, stored: str, head: str) -> None:
+        super().__init__(
+            f"The database {display_url} is at schema revision {stored}, newer than this version knows (up to "
+            f"{head}): use the newer Arthur Desktop, or ask whoever administers it."
+        )

@@ -14,7 +14,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.database import open_database
+from services.database import open_database, upgrade_database
 from services.storage.database import Database
 
 # Property tests touch real folders: a busy CI machine must not turn a slow example into a failure.
@@ -42,11 +42,36 @@ def user_data_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
 
 @pytest.fixture(params=ENGINES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to a new, empty database: a SQLite file under tmp_path, or a fresh PostgreSQL database."""
+    """A URL to a new database holding no data: a SQLite file under tmp_path (not there yet: the first opening
+    makes it), or a fresh PostgreSQL database whose administrator has run `arthur-desktop db upgrade`."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'arthur.db'}"
+    else:
+        for url in _fresh_postgres_database():
+            upgrade_database(url)
+            yield url
+
+
+@pytest.fixture(params=ENGINES)
+def bare_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a new database without any table, for tests that write one as another program (or an older
+    version) would: a SQLite file under tmp_path, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'arthur.db'}"
     else:
         yield from _fresh_postgres_database()
+
+
+@pytest.fixture
+def bare_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database without any table, for what only PostgreSQL does."""
+    yield from _fresh_postgres_database()
+
+
+@pytest.fixture(scope="module")
+def module_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database without any table, shared by the tests of one module."""
+    yield from _fresh_postgres_database()
 
 
 @pytest.fixture
@@ -58,6 +83,7 @@ def sqlite_url(tmp_path: Path) -> str:
 def postgres_database() -> Iterator[Database]:
     """The seed database on PostgreSQL only, for what only PostgreSQL has."""
     for url in _fresh_postgres_database():
+        upgrade_database(url)
         db = open_database(url)
         yield db
         db.dispose()

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from arthur_desktop.cli import commands, delivery_commands, floor_commands, generate_command, interrupts
+from arthur_desktop.cli import commands, db_commands, delivery_commands, floor_commands, generate_command, interrupts
 from arthur_desktop.cli.logs import configure_logging
 from arthur_desktop.cli.parser import build_parser
 from services.errors import ArthurError, InvalidDatabaseUrl, InvalidTimeWindow
@@ -31,6 +31,7 @@ COMMANDS: dict[str, Callable[[commands.CommandContext], int]] = {
     "transcript": delivery_commands.run_transcript,
     "deliveries": delivery_commands.run_deliveries,
     "generate": generate_command.run_generate,
+    "db": db_commands.run_db,
 }
 
 

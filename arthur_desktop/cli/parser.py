@@ -148,7 +148,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="first send delivery ID again, also one that needs attention (the client refused it)",
     )
     _add_format(deliveries, ("table", "json"))
+    _add_db_commands(commands, common)
     return parser
+
+
+def _add_db_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    db = commands.add_parser(
+        "db",
+        parents=[common],
+        help="the database's schema and roles: status, upgrade, grant (for whoever administers it)",
+        description="A SQLite file is brought up to date when a desktop opens it; a PostgreSQL database only by "
+        "`db upgrade`, run by whoever administers it (a role that may alter the schema).",
+    )
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    db_commands.add_parser("status", parents=[common], help="the database's schema revision and this version's")
+    upgrade = db_commands.add_parser(
+        "upgrade", parents=[common], help="bring the schema to this version's revision, in one transaction"
+    )
+    upgrade.add_argument(
+        "--sql", action="store_true", help="print the SQL instead, for a DBA to review and run; change nothing"
+    )
+    grant = db_commands.add_parser(
+        "grant",
+        parents=[common],
+        help="PostgreSQL: grant ROLE what a manager's desktop needs, and nothing more (run as the owner)",
+    )
+    grant.add_argument("role", metavar="ROLE", help="an existing role, e.g. one made by CREATE ROLE manager LOGIN")
+    grant.add_argument("--sql", action="store_true", help="print the GRANT statements instead; change nothing")
 
 
 class VersionAction(argparse.Action):

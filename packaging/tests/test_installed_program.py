@@ -72,11 +72,16 @@ def test_performance_as_json_gives_the_seed_figures(home: Path) -> None:
 
 
 def test_performance_on_postgresql_gives_the_seed_figures(home: Path) -> None:
-    """psycopg's bundled libpq, in the bundle: scripts/test-package.sh runs these tests beside a PostgreSQL server."""
+    """psycopg's bundled libpq and the schema revisions, in the bundle: scripts/test-package.sh runs these tests
+    beside a PostgreSQL server, whose administrator brings its schema up to date first."""
     url = os.environ.get("ARTHUR_TEST_POSTGRES_URL")
     assert url, "run through scripts/test-package.sh, which starts a throwaway PostgreSQL server"
 
+    upgraded = arthur(home, "--database-url", url, "db", "upgrade").stdout
+    status = arthur(home, "--database-url", url, "db", "status").stdout
     rows = json.loads(arthur(home, "--database-url", url, "performance", "--format", "json").stdout)
+
+    assert upgraded.startswith("Brought the database from revision none") and "(up to date)" in status
 
     assert [(r["user_id"], r["chats_handled"], r["median_handling_seconds"]) for r in rows] == [
         (user_id, handled, median) for user_id, _, handled, _, _, median in SEED_PERFORMANCE

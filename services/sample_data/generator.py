@@ -19,7 +19,6 @@ from services.storage.day_totals import resume_day_totals, suspend_day_totals
 from services.storage.first_response import resume_first_response, suspend_first_response
 from services.storage.floor_totals import resume_floor_totals, suspend_floor_totals
 from services.storage.models import Chat, Message, User
-from services.storage.schema_upgrade import upgrade_schema
 from services.storage.unit_of_work import begin_now
 
 BATCH_CHATS = 20_000
@@ -60,7 +59,6 @@ def generate(
 ) -> GenerationSummary:
     """Add plan.agents agents and plan.chats chats; refuses a database holding chats unless append."""
     started = time.perf_counter()
-    upgrade_schema(database.engine)
     first_user, first_chat, first_message, existing_chats = _next_ids(database)
     if existing_chats and not append:
         raise DatabaseNotEmpty(

@@ -2,21 +2,17 @@
 
 Triggers on chats add a chat to its agent's day when it becomes handled (ended by Arthur, by this app, or
 inserted already ended) and take it away when it is changed or deleted, so the totals are right whoever
-writes the chats. They are created, and the totals rebuilt from the chats, when a database lacks them.
+writes the chats. A schema revision (services.storage.migrations) creates them and builds the totals.
 """
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy import Connection, delete, func, insert, select, text
+from sqlalchemy import Connection, Executable, delete, func, insert, select, text
 
 from services.results import TimeWindow
 from services.storage.handled_chats import HANDLING_MS, handled_in
 from services.storage.models import AgentDayTotal, Chat
 from services.storage.sql_time import utc_day
-
-log = logging.getLogger(__name__)
 
 
 def _sqlite_remove(row: str) -> str:
@@ -83,13 +79,6 @@ END $$
 """
 
 
-def ensure_day_totals(connection: Connection) -> None:
-    """Inside a schema transaction: create the triggers when missing and rebuild the totals from the chats."""
-    if not has_day_total_triggers(connection):
-        log.info("Building the per-agent day totals")
-        install_day_totals(connection)
-
-
 def suspend_day_totals(connection: Connection) -> None:
     """For a bulk load: no trigger call per chat, one rebuild at the end (resume_day_totals, in the same
     transaction). PostgreSQL disables the trigger, which keeps readers unblocked (DROP TRIGGER would not)."""
@@ -101,40 +90,39 @@ def suspend_day_totals(connection: Connection) -> None:
 
 
 def resume_day_totals(connection: Connection) -> None:
+    """PostgreSQL's functions stay as the migrations left them (owned, with the owner's rights)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("ALTER TABLE chats ENABLE TRIGGER agent_day_totals_follow"))
+        for statement in rebuild_day_totals():
+            connection.execute(statement)
+        return
     install_day_totals(connection)
 
 
 def install_day_totals(connection: Connection) -> None:
     """Create the triggers and rebuild the totals from the chats; call it inside a transaction."""
-    if connection.dialect.name == "postgresql":
-        for statement in (_POSTGRES_FUNCTION, _POSTGRES_CLEAR_FUNCTION, *_POSTGRES_TRIGGERS.values()):
-            connection.execute(text(statement))
-    else:
-        for name, body in _SQLITE_TRIGGERS.items():
-            connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
-    _rebuild(connection)
+    for trigger in day_total_triggers(connection.dialect.name):
+        connection.execute(text(trigger))
+    for statement in rebuild_day_totals():
+        connection.execute(statement)
 
 
-def _rebuild(connection: Connection) -> None:
+def day_total_triggers(dialect: str) -> list[str]:
+    """The functions and triggers that keep the totals (services.storage.migrations creates them)."""
+    if dialect == "postgresql":
+        return [_POSTGRES_FUNCTION, _POSTGRES_CLEAR_FUNCTION, *_POSTGRES_TRIGGERS.values()]
+    return [f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _SQLITE_TRIGGERS.items()]
+
+
+def rebuild_day_totals() -> list[Executable]:
+    """The totals worked out again from the chats."""
     day = utc_day(Chat.handle_end)
-    connection.execute(delete(AgentDayTotal))
-    connection.execute(
+    return [
+        delete(AgentDayTotal),
         insert(AgentDayTotal).from_select(
             ["user_id", "day", "chats_handled", "handling_ms"],
             select(Chat.user_id, day, func.count(), func.sum(HANDLING_MS))
             .where(handled_in(TimeWindow()))
             .group_by(Chat.user_id, day),
-        )
-    )
-
-
-def has_day_total_triggers(connection: Connection) -> bool:
-    if connection.dialect.name == "postgresql":
-        found = text(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'chats'::regclass AND NOT tgisinternal AND tgenabled <> 'D'"
-        )
-        return set(_POSTGRES_TRIGGERS) <= set(connection.execute(found).scalars())
-    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
-    return set(_SQLITE_TRIGGERS) <= set(names)
+        ),
+    ]

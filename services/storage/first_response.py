@@ -9,15 +9,11 @@ on chats (handle_start changed) work it out again for that chat, in the same tra
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import Connection, literal_column, text
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from services.storage.sql_time import seconds_between
-
-log = logging.getLogger(__name__)
 
 _FIRST_MESSAGE = (
     "(SELECT {seconds} FROM messages f WHERE f.chat_id = {chat} AND f.sent_at IS NOT NULL "
@@ -105,21 +101,27 @@ _POSTGRES_TABLES = {"first_response_chat": "chats"}
 def install_first_response(connection: Connection, *, rebuild: bool = True) -> None:
     """Create the triggers and work out every chat's first response (unless rebuild is False: a bulk load that
     wrote them); call it inside a transaction."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        for statement in _postgres_statements().values():
-            connection.execute(text(statement))
-    else:
-        for name, body in _sqlite_triggers().items():
-            connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+    for statement in first_response_triggers(connection.dialect.name):
+        connection.execute(text(statement))
     if rebuild:
         rebuild_first_responses(connection)
 
 
-def rebuild_first_responses(connection: Connection) -> None:
-    dialect = connection.dialect.name
+def first_response_triggers(dialect: str) -> list[str]:
+    """The functions and triggers that keep the first responses (services.storage.migrations creates them)."""
+    if dialect == "postgresql":
+        return list(_postgres_statements().values())
+    return [f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _sqlite_triggers().items()]
+
+
+def first_responses_worked_out(dialect: str) -> str:
+    """Every chat's first response, worked out from its messages."""
     value = first_response_sql(dialect, "chats.chat_id", "chats.handle_start")
-    connection.execute(text(f"UPDATE chats SET first_response_seconds = {value}"))
+    return f"UPDATE chats SET first_response_seconds = {value}"
+
+
+def rebuild_first_responses(connection: Connection) -> None:
+    connection.execute(text(first_responses_worked_out(connection.dialect.name)))
 
 
 def suspend_first_response(connection: Connection) -> None:
@@ -134,16 +136,12 @@ def suspend_first_response(connection: Connection) -> None:
 
 
 def resume_first_response(connection: Connection, *, rebuild: bool = True) -> None:
-    if connection.dialect.name == "postgresql":
-        for name in _POSTGRES_TRIGGERS:
-            table = _POSTGRES_TABLES.get(name, "messages")
-            connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
-    install_first_response(connection, rebuild=rebuild)
-
-
-def has_first_response_triggers(connection: Connection) -> bool:
-    if connection.dialect.name == "postgresql":
-        found = text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")
-        return set(_POSTGRES_TRIGGERS) <= set(connection.execute(found).scalars())
-    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
-    return set(_sqlite_triggers()) <= set(names)
+    """PostgreSQL's functions stay as the migrations left them (owned, with the owner's rights)."""
+    if connection.dialect.name != "postgresql":
+        install_first_response(connection, rebuild=rebuild)
+        return
+    for name in _POSTGRES_TRIGGERS:
+        table = _POSTGRES_TABLES.get(name, "messages")
+        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
+    if rebuild:
+        rebuild_first_responses(connection)

@@ -17,14 +17,11 @@ figures of the chats created), the other handle_start and handle_end (the chats 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
 from services.storage.value_buckets import Measure, bucket_sql
-
-log = logging.getLogger(__name__)
 
 SLOT_SECONDS = 900
 _TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts")
@@ -213,19 +210,26 @@ _POSTGRES_TRIGGERS = (
 
 def install_floor_totals(connection: Connection) -> None:
     """Create the triggers and rebuild every total from the chats; call it inside a transaction."""
-    if connection.dialect.name == "postgresql":
-        for statement in _postgres_statements():
-            connection.execute(text(statement))
-    else:
-        for name, body in _sqlite_triggers().items():
-            connection.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {body}"))
+    for statement in floor_total_triggers(connection.dialect.name):
+        connection.execute(text(statement))
     rebuild_floor_totals(connection)
 
 
+def floor_total_triggers(dialect: str) -> list[str]:
+    """The functions and triggers that keep the totals (services.storage.migrations creates them)."""
+    if dialect == "postgresql":
+        return _postgres_statements()
+    return [f"CREATE TRIGGER IF NOT EXISTS {name} {body}" for name, body in _sqlite_triggers().items()]
+
+
 def rebuild_floor_totals(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for table in _TABLES:
-        connection.execute(text(f"DELETE FROM {table}"))
+    for statement in floor_totals_worked_out(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+def floor_totals_worked_out(dialect: str) -> list[str]:
+    """Every total emptied and worked out again from the chats."""
+    statements = [f"DELETE FROM {table}" for table in _TABLES]
     for parts in _contributions(dialect).values():
         for part in parts:
             columns = [f"{expression} AS {column}" for column, expression in part.keys]
@@ -242,11 +246,11 @@ def rebuild_floor_totals(connection: Connection) -> None:
                 *group, last = [column for column, _ in part.keys]
                 selected.append(f"sum(chats) OVER (PARTITION BY {', '.join(group)} ORDER BY {last}) - chats")
                 inserted.append("below")
-            statement = (
+            statements.append(
                 f"INSERT INTO {part.table} ({', '.join(inserted)}) "
                 f"SELECT {', '.join(selected)} FROM ({grouped.replace('{r}', 'chats')}) AS grouped"
             )
-            connection.execute(text(statement))
+    return statements
 
 
 def suspend_floor_totals(connection: Connection) -> None:
@@ -260,17 +264,10 @@ def suspend_floor_totals(connection: Connection) -> None:
 
 
 def resume_floor_totals(connection: Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        for name in _POSTGRES_TRIGGERS:
-            connection.execute(text(f"ALTER TABLE chats ENABLE TRIGGER {name}"))
-    install_floor_totals(connection)
-
-
-def has_floor_totals(connection: Connection) -> bool:
-    if connection.dialect.name == "postgresql":
-        found = text(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'chats'::regclass AND NOT tgisinternal AND tgenabled <> 'D'"
-        )
-        return set(_POSTGRES_TRIGGERS) <= set(connection.execute(found).scalars())
-    names = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
-    return set(_sqlite_triggers()) <= set(names)
+    """PostgreSQL's functions stay as the migrations left them (owned, with the owner's rights)."""
+    if connection.dialect.name != "postgresql":
+        install_floor_totals(connection)
+        return
+    for name in _POSTGRES_TRIGGERS:
+        connection.execute(text(f"ALTER TABLE chats ENABLE TRIGGER {name}"))
+    rebuild_floor_totals(connection)

@@ -1,22 +1,17 @@
 """Indexes for the chat list's search box ("customer or agent name contains …") at millions of chats.
 
 A contains-search cannot use a B-tree, so each engine gets a trigram index: SQLite an FTS5 table with the
-trigram tokenizer, kept in step with chats by triggers; PostgreSQL a pg_trgm GIN index. Both are created
-when missing (also in databases made by older versions), and the search works without them, only slower.
+trigram tokenizer, kept in step with chats by triggers; PostgreSQL a pg_trgm GIN index. A schema revision
+creates them (services.storage.migrations); the search works without them, only slower.
 """
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy import ColumnElement, Connection, column, func, literal, or_, select, table, text, union
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, column, func, literal, or_, select, table, union
 from sqlalchemy.orm import QueryableAttribute
 
 from services.errors import InvalidSearchText
 from services.storage.models import Chat, User
-
-log = logging.getLogger(__name__)
 
 MIN_INDEXED_LENGTH = 3  # a trigram index needs three characters to look anything up
 _SQLITE_SEARCH_TABLE = table("chat_search", column("rowid"), column("chat_search"))
@@ -37,23 +32,13 @@ _POSTGRES_DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS ix_chats_customer_trigram ON chats USING gin (customer_name gin_trgm_ops)",
 )
+SQLITE_SEARCH_REBUILD = "INSERT INTO chat_search(chat_search) VALUES ('rebuild')"
 
 
-def ensure_search_index(connection: Connection) -> None:
-    """Inside a schema transaction: create what is missing."""
-    if connection.dialect.name == "sqlite":
-        _ensure_sqlite_index(connection)
-    else:
-        _ensure_postgres_index(connection)
-
-
-def has_search_index(connection: Connection) -> bool:
-    if connection.dialect.name == "sqlite":
-        found = "SELECT count(*) FROM sqlite_master WHERE name IN ('chat_search', 'chat_search_insert',"
-        found += " 'chat_search_delete', 'chat_search_update')"
-        return connection.execute(text(found)).scalar() == 4
-    found = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_chats_customer_trigram'"
-    return connection.execute(text(found)).scalar() == 1
+def search_index_statements(dialect: str) -> tuple[str, ...]:
+    """What makes the index (services.storage.migrations runs them); SQLite's table is then filled by
+    SQLITE_SEARCH_REBUILD. PostgreSQL's needs the pg_trgm extension, which a server may refuse."""
+    return _SQLITE_DDL if dialect == "sqlite" else _POSTGRES_DDL
 
 
 def check_search_text(search: str) -> str:
@@ -101,25 +86,6 @@ def _name_contains(name: QueryableAttribute[str | None], search: str, dialect: s
         # casefold is registered on every SQLite connection (services.storage.database).
         return func.instr(func.casefold(name), search.casefold()) > 0
     return name.ilike(f"%{_escape_like(search)}%", escape="\\")
-
-
-def _ensure_sqlite_index(connection: Connection) -> None:
-    exists = connection.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_search'")
-    ).first()
-    for statement in _SQLITE_DDL:
-        connection.execute(text(statement))
-    if not exists:
-        connection.execute(text("INSERT INTO chat_search(chat_search) VALUES ('rebuild')"))
-
-
-def _ensure_postgres_index(connection: Connection) -> None:
-    try:
-        with connection.begin_nested():  # a savepoint: a refusal leaves the rest of the upgrade standing
-            for statement in _POSTGRES_DDL:
-                connection.execute(text(statement))
-    except DBAPIError as exc:
-        log.warning("No trigram index for the chat search (%s); searching will scan", exc.orig)
 
 
 def _escape_like(search: str) -> str:

@@ -69,3 +69,16 @@ def begin_now(connection: Connection, *, for_writing: bool = False) -> None:
         return
     if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
         connection.execute(text("BEGIN IMMEDIATE" if for_writing else "BEGIN"))
+
+
+SCHEMA_LOCK_KEY = 0x4172_7468_7572_0001  # "Arthur" and 1: an advisory lock no other program should use
+
+
+def take_turns(connection: Connection) -> None:
+    """Inside a transaction: wait for, then hold until it ends, the one lock that upgrades and first seedings of
+    this database take (SQLite's write lock, a PostgreSQL advisory lock), so that two doing it at the same moment
+    take turns and the second sees what the first did."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    else:
+        begin_now(connection, for_writing=True)

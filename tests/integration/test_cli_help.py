@@ -1,7 +1,8 @@
 """Each command's --help, as a person reads it: its options, their values and what they do.
 
 The expected pages are in cli_help.txt beside this file; after changing a command's options, write them again:
-    for c in performance summary trends chats user init-db end-chat transcript deliveries generate; do
+    for c in performance summary trends chats user init-db end-chat transcript deliveries generate \
+        db "db status" "db upgrade" "db grant"; do
       echo "$ arthur-desktop $c --help"; COLUMNS=120 .venv/bin/arthur-desktop $c --help; echo
     done > tests/integration/cli_help.txt
 """
@@ -19,7 +20,7 @@ PAGES = Path(__file__).with_name("cli_help.txt")
 
 
 def expected_pages() -> dict[str, str]:
-    parts = re.split(r"^\$ arthur-desktop (\S+) --help\n", PAGES.read_text("utf-8"), flags=re.MULTILINE)
+    parts = re.split(r"^\$ arthur-desktop (.+) --help\n", PAGES.read_text("utf-8"), flags=re.MULTILINE)
     return {command: page.removesuffix("\n") for command, page in zip(parts[1::2], parts[2::2], strict=True)}
 
 
@@ -30,7 +31,7 @@ def test_the_help_of_each_command_names_its_options_and_what_they_do(
     monkeypatch.setenv("COLUMNS", "120")
 
     with pytest.raises(SystemExit) as exit_:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
 
     out, err = capsys.readouterr()
     assert (exit_.value.code, err) == (0, "")

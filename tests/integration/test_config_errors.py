@@ -135,3 +135,41 @@ def test_a_default_config_that_cannot_be_written_is_one_line_naming_it(
     assert err == f"arthur-desktop: error: {default}: the default config cannot be written (Not a directory).\n"
     assert not_a_folder.read_text() == "a file where the config folder should be"
     assert chats_in_progress(capsys, sqlite_url) == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "where"),
+    [
+        ('password = "hunter2-secret"', "password"),
+        ('[database]\npassword = "hunter2-secret"', "database.password"),
+        ('[database]\nurl = "postgresql://manager:hunter2-secret@db.example/arthur"', "database.url"),
+        ('database_url = "postgresql+psycopg://manager:hunter2-secret@db.example/arthur"', "database_url"),
+        ('[window]\npgpassword = "hunter2-secret"', "window.pgpassword"),
+    ],
+)
+def test_a_database_password_in_the_config_file_is_refused_in_one_line_that_does_not_repeat_it(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path, setting: str, where: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'client = "absolutely_class_airlines"\n{setting}\n'
+        f'[absolutely_class_airlines]\noutput_folder = "{tmp_path / "out"}"\n'
+    )
+    before = chats_in_progress(capsys, sqlite_url)
+
+    code, out, err = run(capsys, "--database-url", sqlite_url, "--config", str(config), "end-chat", "2")
+
+    assert (code, out, err.count("\n"), "hunter2" in err) == (1, "", 1, False)
+    assert f"{config}: key '{where}': a database password does not belong in the config file" in err
+    assert "PGPASSWORD" in err and chats_in_progress(capsys, sqlite_url) == before
+
+
+def test_an_api_url_carrying_its_own_password_is_still_the_clients_business(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('client = "savage_rentals"\n[savage_rentals]\napi_url = "http://user:pw@127.0.0.1:9/t"\n')
+
+    code, _, err = run(capsys, "--database-url", sqlite_url, "--config", str(config), "transcript", "2")
+
+    assert (code, err) == (0, "")

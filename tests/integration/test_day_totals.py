@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import create_engine, delete, insert, select, text, update
+from test_schema_upgrade import write_arthur_database
 
+from administration import made_by_a_version_before_the_revisions, upgraded_by_its_administrator
 from seed_data import add_user
 from services.database import open_database
 from services.distribution import AgentDistribution, handling_time_distribution
@@ -97,21 +99,18 @@ def test_ending_a_chat_through_arthur_adds_it_to_its_day(database: Database) -> 
     assert _stored_totals(database)[(agent, date(2024, 5, 3))] == (1, 120_000)
 
 
-def test_a_database_without_the_triggers_gets_them_and_its_totals_rebuilt(database_url: str) -> None:
-    database = open_database(database_url)
-    with database.engine.begin() as connection:
-        for name in _trigger_names(database):
-            connection.execute(text(_drop_trigger(database, name)))
-        connection.execute(update(Chat).values(handle_end=None))  # unseen by the totals
-    stale = _stored_totals(database)
-    database.dispose()
+def test_a_database_made_before_the_day_totals_gets_them_built_from_its_chats(bare_database_url: str) -> None:
+    write_arthur_database(bare_database_url)  # Ann handled chat 1 in 10 minutes; Bob's chat 2 is in progress
+    made_by_a_version_before_the_revisions(bare_database_url, "0002_outbox_and_search")
+    engine = create_engine(bare_database_url)
+    with engine.begin() as connection:  # that version ended Bob's chat, with no totals to keep
+        connection.execute(text("UPDATE chats SET handle_end = '2024-01-01 10:05:30' WHERE chat_id = 2"))
+    engine.dispose()
+    upgraded_by_its_administrator(bare_database_url)
 
-    reopened = open_database(database_url)
+    reopened = open_database(bare_database_url)
     try:
-        assert stale and _stored_totals(reopened) == {}
-        assert [(p.chats_handled, p.average_handling_seconds) for p in agent_performance(reopened.unit_of_work())] == [
-            (0, None)
-        ] * 3
+        assert _stored_totals(reopened) == {(1, date(2024, 1, 1)): (1, 600_000), (2, date(2024, 1, 1)): (1, 300_000)}
     finally:
         reopened.dispose()
 
@@ -234,13 +233,3 @@ def _assert_distribution_matches(row: AgentDistribution, chats: list[dict[str, A
 def _inside(chat: dict[str, Any], window: TimeWindow) -> bool:
     end = chat["handle_end"]
     return (window.start is None or end >= window.start) and (window.end is None or end < window.end)
-
-
-def _trigger_names(database: Database) -> list[str]:
-    if database.dialect == "postgresql":
-        return ["agent_day_totals_follow", "agent_day_totals_truncate"]
-    return ["agent_day_totals_insert", "agent_day_totals_delete", "agent_day_totals_update"]
-
-
-def _drop_trigger(database: Database, name: str) -> str:
-    return f"DROP TRIGGER {name} ON chats" if database.dialect == "postgresql" else f"DROP TRIGGER {name}"

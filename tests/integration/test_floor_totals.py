@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, select, text
 from test_schema_upgrade import write_arthur_database
 
+from administration import upgraded_by_its_administrator
 from services.database import open_database
 from services.sample_data.generator import GenerationPlan, generate
 from services.storage.database import Database
@@ -122,7 +123,8 @@ def test_truncating_the_messages_on_postgresql_clears_the_first_responses(postgr
     assert_equal_to_a_rebuild(postgres_database)
 
 
-def test_an_older_database_gets_its_first_responses_and_totals_on_opening(database_url: str) -> None:
+def test_an_older_database_gets_its_first_responses_and_totals_on_opening(bare_database_url: str) -> None:
+    database_url = bare_database_url
     write_arthur_database(database_url)
     engine = create_engine(database_url)
     with engine.begin() as connection:
@@ -133,6 +135,7 @@ def test_an_older_database_gets_its_first_responses_and_totals_on_opening(databa
             )
         )
     engine.dispose()
+    upgraded_by_its_administrator(database_url)
 
     database = open_database(database_url)
     try:

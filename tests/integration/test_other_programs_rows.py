@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from administration import upgraded_by_its_administrator
 from arthur_desktop.cli.main import main
 from other_programs import CHAT_2_TRANSCRIPT, table_rows, write_loose_database
 from services.chats import list_chats
@@ -30,9 +31,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def loose_url(database_url: str) -> str:
-    write_loose_database(database_url)
-    return database_url
+def loose_url(bare_database_url: str) -> str:
+    write_loose_database(bare_database_url)
+    upgraded_by_its_administrator(bare_database_url)
+    return bare_database_url
 
 
 @pytest.fixture

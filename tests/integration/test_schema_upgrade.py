@@ -1,20 +1,20 @@
-"""A database with Arthur's own tables (the brief's schema, written by other systems) opens and counts right."""
+"""A database with Arthur's own tables (the brief's schema, written by other systems), or made by a version before
+the schema revisions, is recognised, brought up to date (on opening for SQLite, by `db upgrade` for PostgreSQL) and
+counts right."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from administration import made_by_a_version_before_the_revisions, upgraded_by_its_administrator
 from integrations.registry import create_integration
-from services.database import open_database
+from services.database import database_status, open_database
 from services.deliveries import retry_pending_deliveries
-from services.end_chat import close_chat_and_enqueue
 from services.performance import agent_performance
 from services.results import DeliveryStatus
-from services.storage.schema_upgrade import schema_is_current
 
 ARTHUR_TABLES = (
     "CREATE TABLE users (user_id INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL UNIQUE)",
@@ -37,8 +37,10 @@ def write_arthur_database(url: str) -> None:
     engine.dispose()
 
 
-def test_arthurs_own_database_opens_and_chats_ended_by_other_systems_count(database_url: str) -> None:
+def test_arthurs_own_database_opens_and_chats_ended_by_other_systems_count(bare_database_url: str) -> None:
+    database_url = bare_database_url
     write_arthur_database(database_url)
+    upgraded_by_its_administrator(database_url)
     database = open_database(database_url)
 
     before = agent_performance(database.unit_of_work())
@@ -55,8 +57,10 @@ def test_arthurs_own_database_opens_and_chats_ended_by_other_systems_count(datab
 
 
 @pytest.mark.parametrize("reopen", [1, 2])
-def test_opening_again_changes_nothing(database_url: str, reopen: int) -> None:
+def test_opening_again_changes_nothing(bare_database_url: str, reopen: int) -> None:
+    database_url = bare_database_url
     write_arthur_database(database_url)
+    upgraded_by_its_administrator(database_url)
     for _ in range(reopen + 1):
         open_database(database_url).dispose()
 
@@ -65,13 +69,15 @@ def test_opening_again_changes_nothing(database_url: str, reopen: int) -> None:
     database.dispose()
 
 
-def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_url: str) -> None:
+def test_an_older_versions_index_is_replaced_and_the_day_totals_built(bare_database_url: str) -> None:
+    database_url = bare_database_url
     write_arthur_database(database_url)
     engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text("CREATE INDEX ix_chats_agent_handling ON chats (user_id, handle_start)"))
         connection.execute(text("CREATE INDEX ix_chats_handle_end ON chats (handle_end, user_id)"))
     engine.dispose()
+    upgraded_by_its_administrator(database_url)
 
     database = open_database(database_url)
     indexes = {index["name"] for index in inspect(database.engine).get_indexes("chats")}
@@ -85,21 +91,31 @@ def test_an_older_versions_index_is_replaced_and_the_day_totals_built(database_u
 
 
 def test_an_outbox_made_before_claims_named_their_holder_gets_the_column_and_keeps_its_deliveries(
-    database_url: str, tmp_path: Path
+    bare_database_url: str, tmp_path: Path
 ) -> None:
-    database = open_database(database_url)
-    close_chat_and_enqueue(2, database.unit_of_work(), "absolutely_class_airlines", datetime(2020, 9, 29, 9, 12))
-    with database.engine.begin() as connection:  # the outbox as the previous version made it
-        connection.execute(text("ALTER TABLE deliveries DROP COLUMN claimed_by"))
-    database.dispose()
+    database_url = bare_database_url
+    write_arthur_database(database_url)
+    made_by_a_version_before_the_revisions(database_url, "0003_day_totals")
+    engine = create_engine(database_url)
+    with engine.begin() as connection:  # that version ended chat 2 and queued its transcript
+        connection.execute(text("UPDATE chats SET handle_end = '2024-01-01 10:05:30' WHERE chat_id = 2"))
+        connection.execute(
+            text(
+                "INSERT INTO deliveries (chat_id, client, status, attempts, created, updated) VALUES "
+                "(2, 'absolutely_class_airlines', 'pending', 0, '2024-01-01 10:05:30', '2024-01-01 10:05:30')"
+            )
+        )
+    engine.dispose()
+    recognised = database_status(database_url).state.layout
+    upgraded_by_its_administrator(database_url)
 
     database = open_database(database_url)
     with database.engine.connect() as connection:
         columns = {c["name"] for c in inspect(connection).get_columns("deliveries")}
-        current = schema_is_current(connection)
+    current = database_status(database_url).state.current
     integration = create_integration("absolutely_class_airlines", {"output_folder": str(tmp_path / "out")}, {})
     [delivered] = retry_pending_deliveries(database.unit_of_work(), integration)
     database.dispose()
 
-    assert "claimed_by" in columns and current
+    assert (recognised, "claimed_by" in columns, current) == ("0003_day_totals", True, True)
     assert (delivered.chat_id, delivered.status) == (2, DeliveryStatus.DELIVERED)

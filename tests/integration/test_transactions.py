@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from test_schema_upgrade import write_arthur_database
 
 from seed_data import SEED_DAY
 from services.database import open_database
@@ -144,13 +145,10 @@ def test_a_second_delivery_row_for_a_chat_is_refused_by_the_database(database: D
 
 def test_an_upgraded_database_keeps_one_delivery_per_chat_too(sqlite_url: str) -> None:
     """A database Arthur made gets the outbox from the upgrade, with the same constraint."""
-    arthur_made = open_database(sqlite_url, create_and_seed=True)
-    with arthur_made.engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE deliveries")
-    arthur_made.dispose()
+    write_arthur_database(sqlite_url)  # chat 2 is in progress there
     upgraded = open_database(sqlite_url)
     try:
-        close_chat_and_enqueue(2, upgraded.unit_of_work(), "savage_rentals", SEED_DAY + timedelta(hours=1))
+        close_chat_and_enqueue(2, upgraded.unit_of_work(), "savage_rentals", datetime(2024, 1, 1, 10, 5))
         with pytest.raises(IntegrityError, match=DUPLICATE), upgraded.engine.begin() as connection:
             connection.execute(insert(Delivery), ANOTHER_DELIVERY_OF_CHAT_2)
     finally:

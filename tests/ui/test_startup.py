@@ -9,13 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
 
 from arthur_desktop import app
+from arthur_desktop.about import about_text
 from arthur_desktop.cli.main import main
+from arthur_desktop.context import open_context
 from arthur_desktop.main_window import MainWindow
 from dialogs import ENTER, DialogAnswerer
+from services.database import database_status
+from services.storage.database import Database
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -96,6 +103,48 @@ def test_an_unreachable_database_is_shown_in_a_message_box(
     (shown,) = dialogs.seen
     assert (shown.icon, shown.title, shown.clicked) == (QMessageBox.Icon.Critical, "Arthur Desktop cannot start", "OK")
     assert str(blocked) in shown.text
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_that_is_behind_is_shown_in_one_dialog_and_left_as_it_was(
+    bare_postgres_url: str, folder_config: Path, dialogs: DialogAnswerer
+) -> None:
+    dialogs.answer(ENTER)
+
+    code = main(["--database-url", bare_postgres_url, "--config", str(folder_config)])
+
+    assert code == 1
+    (shown,) = dialogs.seen
+    assert (shown.icon, shown.title) == (QMessageBox.Icon.Critical, "Arthur Desktop cannot start")
+    assert "needs" in shown.text and "`arthur-desktop db upgrade`" in shown.text
+    assert database_status(bare_postgres_url).state.layout is None  # still no table at all
+
+
+@pytest.mark.postgres
+def test_the_window_never_shows_the_database_password(
+    qtbot: QtBot, postgres_database: Database, folder_config: Path, window_settings: QSettings
+) -> None:
+    """The throwaway server trusts every connection, so any password opens it: the window shows *** instead."""
+    server = make_url(postgres_database.engine.url.render_as_string(hide_password=False))
+    context = open_context(
+        server.set(password="s3cret-Word").render_as_string(hide_password=False), str(folder_config), {}
+    )
+    window = MainWindow(context, window_settings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.initial_load_done):
+        window.start()
+    shown = [window.windowTitle(), about_text(context), window.statusBar().currentMessage()]
+    shown += [label.text() for label in window.findChildren(QLabel)]
+    shown += [button.text() for button in window.findChildren(QAbstractButton)]
+    shown += [line.text() for line in window.findChildren(QLineEdit)]
+    window.refresh_timer.stop()
+    window.live_changes.stop()
+    window.runner.wait_for_done()
+    context.close()
+
+    assert not [text for text in shown if "s3cret" in text]
+    assert [text for text in shown if ":***@" in text]
 
 
 def test_cli_commands_do_not_import_qt(sqlite_url: str) -> None:
