@@ -38,7 +38,7 @@ from desktop_sim import DesktopPlan, DesktopStats, SimulatedDesktop
 from server_probe import ConnectionSampler, postmaster_pid, server_cpu_seconds
 
 from services.config import DEFAULT_REFRESH_SECONDS
-from services.database import open_database
+from services.database import open_database, upgrade_database
 from services.sample_data.generator import GenerationPlan, generate
 
 HEADER = (
@@ -108,6 +108,7 @@ def _generated_database(args: argparse.Namespace) -> str:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    upgrade_database(url)  # as the owner would: a desktop does not change a PostgreSQL schema
     database = open_database(url, create_and_seed=False)
     with database.engine.connect() as connection:
         empty = not connection.execute(text("SELECT count(*) FROM chats")).scalar()
