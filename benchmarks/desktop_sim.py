@@ -1,9 +1,10 @@
 """One simulated desktop: the window's database pattern over the service layer, without Qt.
 
 What arthur_desktop.main_window does, thread for thread:
-- refresh(): the performance table (all time, the default period), the chat list's first page, the deliveries
-  and, only while its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner,
-  4 threads), so up to 4 pooled connections at once;
+- refresh(): the performance table and the summary strip (all time, the default period), the chat list (its
+  first page once, then by difference: the open chats read again, the new ones), the deliveries and, only while
+  its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner, 4 threads) over the
+  desktop's pooled connections;
 - every refresh_seconds the timer refreshes, and a notice on the LISTEN connection (arthur_desktop.live_changes,
   its own connection) reloads the chat list and the deliveries 250 ms after the first of a burst (not the
   performance table and chart: MainWindow._show_live_changes); a trigger that comes while a refresh runs is
@@ -23,11 +24,14 @@ from dataclasses import dataclass, field
 
 from integrations.base import DeliveryFailed, DeliveryReceipt
 from integrations.transcript import Transcript
+from services.chat_changes import chat_changes, newest_chat_id
 from services.chats import list_chats
 from services.deliveries import list_deliveries, retry_pending_deliveries
 from services.distribution import handling_time_distribution
 from services.end_chat import end_chat
 from services.errors import ChatAlreadyEnded, DeliveryInFlight
+from services.floor_results import ServiceLevelTarget
+from services.floor_summary import floor_summary
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus
 from services.storage.change_feed import ChangeListener, open_change_listener
@@ -107,6 +111,9 @@ class SimulatedDesktop:
         self._wanted_cause = "live"
         self._refreshing = False
         self._in_progress: list[int] = []
+        self._chats_lock = threading.Lock()
+        self._newest: int | None = None  # the chat list's state, as ChatPanel keeps it
+        self._shown: dict[int, ChatStatus] = {}
         self._database: Database | None = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -155,15 +162,14 @@ class SimulatedDesktop:
     def _refresh(self, cause: str) -> None:
         assert self._pool is not None and self._database is not None
         database, plan = self._database, self.plan
-        chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if plan.ends_every else ChatFilter()
-        loads: list[Callable[[], object]] = [
-            lambda: self._keep_in_progress(list_chats(database.unit_of_work(), chat_filter)),
-            lambda: list_deliveries(database.unit_of_work()),
-        ]
+        loads: list[Callable[[], object]] = [self._refresh_chat_list, lambda: list_deliveries(database.unit_of_work())]
+        charted = False
         if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
             loads.insert(0, lambda: agent_performance(database.unit_of_work(), None))
+            loads.insert(1, lambda: floor_summary(database.unit_of_work(), None, ServiceLevelTarget()))
             if plan.chart_shown:
                 loads.append(lambda: handling_time_distribution(database.unit_of_work(), None))
+                charted = True
         with self._wake:
             self._refreshing = True
         started = time.time()
@@ -175,14 +181,32 @@ class SimulatedDesktop:
         self._count_failures(futures)
         if cause != "start" and plan.measure_from <= started < plan.stop_at:  # a slow last one counts too
             self.stats.refreshes.append(finished - started)
-            charted = self.stats.chart_refreshes if len(loads) == 4 else self.stats.plain_refreshes
-            charted.append(finished - started)
+            (self.stats.chart_refreshes if charted else self.stats.plain_refreshes).append(finished - started)
             self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
 
-    def _keep_in_progress(self, page: object) -> None:
-        chats = getattr(page, "chats", ())
-        if self.plan.ends_every:
-            self._in_progress = [chat.chat_id for chat in chats]
+    def _refresh_chat_list(self) -> None:
+        """ChatPanel.refresh: the first page once, then by difference (services.chat_changes)."""
+        assert self._database is not None
+        database = self._database
+        chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if self.plan.ends_every else ChatFilter()
+        with self._chats_lock:
+            newest, shown = self._newest, dict(self._shown)
+        if newest is None and not shown:
+            newest = newest_chat_id(database.unit_of_work())
+            page = list_chats(database.unit_of_work(), chat_filter)
+            shown = {chat.chat_id: chat.status for chat in page.chats}
+        else:
+            open_ids = [chat_id for chat_id, status in shown.items() if status is not ChatStatus.ENDED]
+            changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, reread=open_ids)
+            for chat_id in changes.gone:
+                shown.pop(chat_id, None)
+            shown.update((chat.chat_id, chat.status) for chat in changes.current)
+            shown.update((new.chat.chat_id, new.chat.status) for new in changes.new)
+            newest = changes.newest_id if changes.newest_id is not None else newest
+        with self._chats_lock:
+            self._newest, self._shown = newest, shown
+            if self.plan.ends_every:
+                self._in_progress = [i for i, status in shown.items() if status is ChatStatus.IN_PROGRESS]
 
     def _listen(self) -> None:
         """arthur_desktop.live_changes.ListenerThread and the window's _refresh_when_idle."""
