@@ -12,7 +12,7 @@ PostgreSQL does it all in one statement; SQLite in one statement for the counts 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Integer, Select, Subquery, and_, case, cast, func, literal, select, union_all
@@ -31,6 +31,7 @@ from services.storage.floor_seeks import (
 )
 from services.storage.handled_chats import handled_totals, split_window
 from services.storage.models import AgentDayFigure, AgentValueBucket, Chat, User
+from services.storage.running_counts import window_counts
 from services.storage.sqlite_seeks import SqliteSeeker
 from services.storage.value_buckets import Measure
 
@@ -56,46 +57,53 @@ def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Meas
     """Inside the caller's transaction, begun at once on SQLite (begin_now) so the counts and seeks agree.
     Agents with no chat for a measure are left out."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    if window.start is None and window.end is None:
-        query = _all_time_query(measures, with_medians=postgres)
-        sort = False
-    else:
-        sort = window_share(session, window) < SORT_BELOW_SHARE
-        if sort:
-            return _sorted_window(session, window, measures, postgres=postgres)
-        query = _window_query(window, measures, with_medians=postgres)
-    rows = session.execute(query).all()
+    if window.start is not None or window.end is not None:
+        if not postgres:
+            return _running_window(session, window, measures)
+        if window_share(session, window) < SORT_BELOW_SHARE:
+            return _sorted_window(session, window, measures)
+        rows = session.execute(_window_query(window, measures)).all()
+        return {(r.user_id, Measure(r.measure)): AgentMeasure(r.n, int(r.total_ms), _seconds(r.median)) for r in rows}
+    rows = session.execute(_all_time_query(measures, with_medians=postgres)).all()
     if postgres:
         return {(r.user_id, Measure(r.measure)): AgentMeasure(r.n, int(r.total_ms), _seconds(r.median)) for r in rows}
     seeker = SqliteSeeker(session)
     found: AgentMeasures = {}
     for r in rows:
         measure = Measure(r.measure)
-        bucket = getattr(r, "bucket", None)
-        skip, count = (r.skip, r.take) if bucket is not None else middle(r.n)
         median = seeker.average(
-            measure,
-            window,
-            skip=skip,
-            count=count,
-            agent=r.user_id,
-            lower=None if bucket is None else lower_bound(bucket),
+            measure, window, skip=r.skip, count=r.take, agent=r.user_id, lower=lower_bound(r.bucket)
         )
         found[(r.user_id, measure)] = AgentMeasure(r.n, int(r.total_ms), _seconds(median))
     return found
 
 
-def _sorted_window(
-    session: Session, window: TimeWindow, measures: Sequence[Measure], *, postgres: bool
-) -> AgentMeasures:
-    """A window of some days: each agent's few durations of the window read and sorted, all measures of an agent
-    together (PostgreSQL: percentile_cont over them, in one statement; SQLite: one statement per agent)."""
+def _running_window(session: Session, window: TimeWindow, measures: Sequence[Measure]) -> AgentMeasures:
+    """SQLite, any window: each agent's counts from the running buckets name the bucket holding the middle chat,
+    and one small statement per agent seeks there, stepping over those buckets' chats only."""
+    asked: dict[int, list[tuple[Measure, int, int, float | None]]] = {}
+    found: AgentMeasures = {}
+    for (agent, measure), counts in window_counts(session, window, measures).items():
+        rank, take = middle(counts.chats)
+        bucket, skip = counts.position(rank)
+        asked.setdefault(agent, []).append((measure, skip, take, lower_bound(bucket)))
+        found[(agent, measure)] = AgentMeasure(counts.chats, counts.total_ms, None)
+    seeker = SqliteSeeker(session)
+    for agent, seeks in asked.items():
+        for (measure, *_), median in zip(seeks, seeker.bucket_averages(agent, window, seeks), strict=True):
+            found[(agent, measure)] = replace(found[(agent, measure)], median_seconds=_seconds(median))
+    return found
+
+
+def _sorted_window(session: Session, window: TimeWindow, measures: Sequence[Measure]) -> AgentMeasures:
+    """PostgreSQL, a window of some days: percentile_cont over each agent's few durations of the window, in one
+    statement."""
     totals = _window_totals(window, measures)
     rows = session.execute(select(totals).where(totals.c.n > 0)).all()
     counts = {(r.user_id, Measure(r.measure)): (int(r.n), int(r.total_ms)) for r in rows}
     agents = sorted({agent for agent, _ in counts})
     medians: dict[tuple[int, Measure], Any] = {}
-    if postgres and agents:
+    if agents:
         listed = select(User.user_id).where(User.user_id.in_(agents)).subquery("agents")
         figures = [
             select(func.percentile_cont(0.5).within_group(COLUMNS[m].value))
@@ -106,12 +114,6 @@ def _sorted_window(
         ]
         for agent, *values in session.execute(select(listed.c.user_id, *figures)):
             medians.update({(agent, m): v for m, v in zip(measures, values, strict=True)})
-    elif agents:
-        seeker = SqliteSeeker(session)
-        for agent in agents:
-            asked = [(m, *middle(counts[(agent, m)][0])) for m in measures if (agent, m) in counts]
-            for (m, _, _), value in zip(asked, seeker.sorted_averages(agent, window, asked), strict=True):
-                medians[(agent, m)] = value
     return {key: AgentMeasure(n, total, _seconds(medians.get(key))) for key, (n, total) in counts.items()}
 
 
@@ -167,11 +169,10 @@ def _all_time_query(measures: Sequence[Measure], *, with_medians: bool) -> Selec
     return select(middles.c.user_id, middles.c.measure, middles.c.n, middles.c.total_ms, case(*medians).label("median"))
 
 
-def _window_query(window: TimeWindow, measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:
+def _window_query(window: TimeWindow, measures: Sequence[Measure]) -> Select[*tuple[Any, ...]]:
+    """PostgreSQL, a window holding much of the data: day totals, and a seek through each agent's durations."""
     totals = _window_totals(window, measures)
     query = select(totals.c.user_id, totals.c.measure, totals.c.n, totals.c.total_ms).where(totals.c.n > 0)
-    if not with_medians:
-        return query
     skip, count = (totals.c.n - 1) // 2, 2 - totals.c.n % 2
     medians = [
         (totals.c.measure == int(m), seek(m, window, skip=skip, count=count, agent=totals.c.user_id)) for m in measures

@@ -21,6 +21,7 @@ from services.storage.day_totals import ensure_day_totals, has_day_total_trigger
 from services.storage.first_response import has_first_response_triggers, install_first_response
 from services.storage.floor_totals import has_floor_totals, install_floor_totals
 from services.storage.models import Base
+from services.storage.running_buckets import has_running_buckets, install_running_buckets
 from services.storage.search_index import ensure_search_index, has_search_index
 from services.storage.sql_time import seconds_between
 from services.storage.unit_of_work import begin_now
@@ -61,6 +62,9 @@ def upgrade_schema(engine: Engine) -> None:
         if not has_floor_totals(connection):
             log.info("Building the live floor's totals")
             install_floor_totals(connection)
+        if not has_running_buckets(connection):
+            log.info("Building the agents' running duration buckets")
+            install_running_buckets(connection)
         ensure_search_index(connection)
 
 
@@ -81,6 +85,7 @@ def schema_is_current(connection: Connection) -> bool:
         has_day_total_triggers(connection)
         and has_first_response_triggers(connection)
         and has_floor_totals(connection)
+        and has_running_buckets(connection)
         and has_search_index(connection)
     )
 

@@ -17,8 +17,9 @@ from services.storage.database import Database
 from services.storage.first_response import rebuild_first_responses
 from services.storage.floor_totals import rebuild_floor_totals
 from services.storage.models import Chat
+from services.storage.running_buckets import rebuild_running_buckets
 
-TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts")
+TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts", "agent_running_buckets")
 START = datetime(2024, 1, 1, 9, 0)
 
 
@@ -34,6 +35,7 @@ def assert_equal_to_a_rebuild(database: Database) -> None:
         kept = stored(connection)
         rebuild_first_responses(connection)
         rebuild_floor_totals(connection)
+        rebuild_running_buckets(connection)
         assert stored(connection) == kept
         connection.rollback()
 
