@@ -112,7 +112,7 @@ def _plan(session: Session, window: TimeWindow) -> _Plan:
             for part in (TimeWindow(day, edge.start), TimeWindow(edge.end, day + timedelta(days=1)))
             if part.start != part.end
         ]
-        if sum(_chats_in(session, part) for part in outside) < _chats_in(session, edge):
+        if take_whole_day(session, edge, outside):
             taken += outside
             if edge.start == day:  # the window's last day
                 end_day = day.date() + timedelta(days=1)
@@ -121,6 +121,14 @@ def _plan(session: Session, window: TimeWindow) -> _Plan:
         else:
             added.append(edge)
     return _Plan((first_day, end_day), added, taken)
+
+
+def _fewer_outside(session: Session, edge: TimeWindow, outside: list[TimeWindow]) -> bool:
+    return sum(_chats_in(session, part) for part in outside) < _chats_in(session, edge)
+
+
+# Whether to read a part-day's day whole less its chats outside the window (or its chats in the window).
+take_whole_day = _fewer_outside
 
 
 def _chats_in(session: Session, part: TimeWindow) -> int:

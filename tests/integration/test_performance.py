@@ -12,6 +12,7 @@ from services import agent_figures
 from services.errors import InvalidTimeWindow
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.storage import running_counts
 from services.storage.database import Database
 
 
@@ -156,3 +157,29 @@ def _record_statements(database: Database) -> list[str]:
     database.engine.dispose()
     event.listen(database.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
     return statements
+
+
+@pytest.mark.parametrize("take_whole_day", [True, False], ids=["whole days less the chats outside", "part-days read"])
+def test_a_window_cut_inside_its_days_counts_only_its_own_chats_of_those_days(
+    database: Database, monkeypatch: pytest.MonkeyPatch, take_whole_day: bool
+) -> None:
+    # The running buckets give whole days; the chats of the edge days outside the window must not move the median.
+    monkeypatch.setattr(running_counts, "take_whole_day", lambda *_: take_whole_day)
+    agent = add_user(database, "Edge Agent")
+    day = datetime(2024, 5, 6)
+    ended = {  # handle_end: handling seconds
+        day - timedelta(days=3, hours=-10): 30,
+        day - timedelta(days=2, hours=-8): 40,  # the window's first day, before it starts
+        day - timedelta(days=2, hours=-14): 50,
+        day - timedelta(hours=4): 90,
+        day + timedelta(hours=9): 70,
+        day + timedelta(hours=15): 10,  # the window's last day, after it ends
+        day + timedelta(hours=16): 15,
+    }
+    for end, seconds in ended.items():
+        add_chat(database, user_id=agent, start=end - timedelta(seconds=seconds), seconds=seconds)
+
+    window = TimeWindow(day - timedelta(days=1, hours=12), day + timedelta(hours=12))  # a whole day and two parts
+    row = by_name(agent_performance(database.unit_of_work(), window))["Edge Agent"]
+
+    assert (row.chats_handled, row.average_handling_seconds, row.median_handling_seconds) == (3, 70.0, 70.0)
