@@ -152,7 +152,7 @@ def _days_query(measures: Sequence[Measure], first_day: date | None, end_day: da
         return f"(SELECT max(x.day) FROM {TABLE} x WHERE x.user_id = a.user_id AND x.measure = a.measure{bound})"
 
     last_day = latest("" if end_day is None else " AND x.day < :end_day")
-    before_day = "NULL" if first_day is None else latest(" AND x.day < :first_day")
+    before_day = "CAST(NULL AS DATE)" if first_day is None else latest(" AND x.day < :first_day")
     differences = ", ".join(f"e.{name} - coalesce(s.{name}, 0)" for name in ("chats", "total_ms", *UNDER))
     sql = (
         f"WITH ends AS (SELECT a.user_id, a.measure, {last_day} AS last_day, {before_day} AS before_day "
