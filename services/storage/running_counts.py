@@ -63,7 +63,9 @@ def window_counts(
     plan = _plan(session, window)
     if plan.days is not None:
         first_day, end_day = plan.days
-        for user_id, measure, chats, total_ms, *under in connection.execute(_days_query(measures, first_day, end_day)):
+        for user_id, measure, chats, total_ms, *under in connection.execute(
+            _days_query(measures, first_day, end_day, postgres=connection.dialect.name == "postgresql")
+        ):
             found[(user_id, Measure(measure))] = WindowCounts(int(chats), int(total_ms), under)
     for measure in measures:
         columns = COLUMNS[measure]
@@ -143,24 +145,40 @@ def _chats_in(session: Session, part: TimeWindow) -> int:
     return int(found.scalar() or 0)
 
 
-def _days_query(measures: Sequence[Measure], first_day: date | None, end_day: date | None) -> Any:
+def _days_query(measures: Sequence[Measure], first_day: date | None, end_day: date | None, *, postgres: bool) -> Any:
     """Per agent and measure: the row of the last whole day less the row of the day before the first (none when
-    the window is open there)."""
+    the window is open there). PostgreSQL reads each row in one step (LATERAL); SQLite finds its day, then it."""
     asked = " UNION ALL ".join(f"SELECT {int(m)} AS measure" for m in measures)
+    agents = f"(SELECT u.user_id, m.measure FROM users u CROSS JOIN ({asked}) m) a"
+    counts = ("chats", "total_ms", *UNDER)
+    if first_day is None:  # nothing before the window: the last day's row as it is
+        differences = ", ".join(f"e.{name}" for name in counts)
+    else:
+        differences = ", ".join(f"e.{name} - coalesce(s.{name}, 0)" for name in counts)
+    end = "" if end_day is None else " AND x.day < :end_day"
+    if postgres:
+        where = "x.user_id = a.user_id AND x.measure = a.measure"
+        latest = f"SELECT * FROM {TABLE} x WHERE {where}{{}} ORDER BY x.day DESC LIMIT 1"
+        before = (
+            "" if first_day is None else f" LEFT JOIN LATERAL ({latest.format(' AND x.day < :first_day')}) s ON true"
+        )
+        sql = (
+            f"SELECT a.user_id, a.measure, {differences} FROM {agents} "
+            f"CROSS JOIN LATERAL ({latest.format(end)}) e{before}"
+        )
+    else:
 
-    def latest(bound: str) -> str:
-        return f"(SELECT max(x.day) FROM {TABLE} x WHERE x.user_id = a.user_id AND x.measure = a.measure{bound})"
+        def day_of(bound: str) -> str:
+            return f"(SELECT max(x.day) FROM {TABLE} x WHERE x.user_id = a.user_id AND x.measure = a.measure{bound})"
 
-    last_day = latest("" if end_day is None else " AND x.day < :end_day")
-    before_day = "CAST(NULL AS DATE)" if first_day is None else latest(" AND x.day < :first_day")
-    differences = ", ".join(f"e.{name} - coalesce(s.{name}, 0)" for name in ("chats", "total_ms", *UNDER))
-    sql = (
-        f"WITH ends AS (SELECT a.user_id, a.measure, {last_day} AS last_day, {before_day} AS before_day "
-        f"FROM (SELECT u.user_id, m.measure FROM users u CROSS JOIN ({asked}) m) a) "
-        f"SELECT r.user_id, r.measure, {differences} FROM ends r "
-        f"JOIN {TABLE} e ON e.user_id = r.user_id AND e.measure = r.measure AND e.day = r.last_day "
-        f"LEFT JOIN {TABLE} s ON s.user_id = r.user_id AND s.measure = r.measure AND s.day = r.before_day"
-    )
+        before_day = "NULL" if first_day is None else day_of(" AND x.day < :first_day")
+        sql = (
+            f"WITH ends AS (SELECT a.user_id, a.measure, {day_of(end)} AS last_day, {before_day} AS before_day "
+            f"FROM {agents}) "
+            f"SELECT r.user_id, r.measure, {differences} FROM ends r "
+            f"JOIN {TABLE} e ON e.user_id = r.user_id AND e.measure = r.measure AND e.day = r.last_day "
+            f"LEFT JOIN {TABLE} s ON s.user_id = r.user_id AND s.measure = r.measure AND s.day = r.before_day"
+        )
     bounds = [bindparam(name, value, type_=Date) for name, value in (("first_day", first_day), ("end_day", end_day))]
     return text(sql).bindparams(*[b for b in bounds if b.value is not None])
 

@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 import floor_reference as reference
 from seed_data import add_user
-from services import agent_figures, floor_summary
+from services import floor_summary
 from services.floor_results import ServiceLevelTarget, TrendStep
 from services.floor_summary import floor_summary as summary_of
 from services.local_time import local_days
@@ -100,10 +100,9 @@ def test_every_figure_equals_the_figure_worked_out_from_every_chat(
     target: int,
     sort: bool,
 ) -> None:
-    # Either way to a median, whatever the window's size: sort the window's durations, or step through them all;
-    # and either way to a part-day at a window's edge (SQLite's per-agent figures): read its chats, or take its
-    # whole day from the running buckets less the chats outside the window.
-    monkeypatch.setattr(agent_figures, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
+    # Either way to the summary's medians, whatever the window's size: sort the window's durations, or step
+    # through them all; and either way to a part-day at a window's edge in the per-agent figures: read its chats,
+    # or take its whole day from the running buckets less the chats outside the window.
     monkeypatch.setattr(floor_summary, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
     monkeypatch.setattr(running_counts, "take_whole_day", lambda *_: sort)
     _write(database, agent_ids, written, then)
