@@ -109,6 +109,9 @@ def _plan(session: Session, window: TimeWindow) -> _Plan:
     for edge in parts.edges:
         assert edge.start is not None and edge.end is not None  # an edge is a part of one UTC day
         day = datetime.combine(edge.start.date(), time())
+        if day.date() == date.max:  # no midnight after it to take the whole day up to
+            added.append(edge)
+            continue
         outside = [
             part
             for part in (TimeWindow(day, edge.start), TimeWindow(edge.end, day + timedelta(days=1)))
