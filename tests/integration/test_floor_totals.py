@@ -124,6 +124,17 @@ def test_truncating_the_messages_on_postgresql_clears_the_first_responses(postgr
     assert_equal_to_a_rebuild(postgres_database)
 
 
+@pytest.mark.postgres
+def test_truncating_the_chats_on_postgresql_empties_the_running_buckets(postgres_database: Database) -> None:
+    count = text("SELECT count(*) FROM agent_running_buckets")
+    with postgres_database.engine.begin() as connection:
+        assert connection.execute(count).scalar()  # the seed's agents have rows
+        connection.execute(text("TRUNCATE chats CASCADE"))
+
+    with postgres_database.engine.connect() as connection:
+        assert connection.execute(count).scalar() == 0
+
+
 def test_an_older_database_gets_its_first_responses_and_totals_on_opening(database_url: str) -> None:
     write_arthur_database(database_url)
     engine = create_engine(database_url)
