@@ -14,6 +14,7 @@ from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
 from arthur_desktop.live_changes import LiveChanges
+from arthur_desktop.messages import retry_outcome
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
 from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
@@ -24,7 +25,7 @@ from arthur_desktop.widgets.transcript_panel import TranscriptPanel
 from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
 from services.formatting import agent_label
-from services.results import AgentPerformance, EndChatResult
+from services.results import AgentPerformance, DeliveryRecord, EndChatResult
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
         self.transcript_panel.chat_ended.connect(self._chat_ended)
         self.transcript_panel.end_refused.connect(self._end_refused)
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
+        self.transcript_panel.delivery_retried.connect(self._delivery_retried)
+        self.deliveries_panel.retried.connect(self._delivery_retried)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
         for panel in (self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart):
@@ -235,6 +238,11 @@ class MainWindow(QMainWindow):
         else:
             self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
         self.refresh()
+
+    @Slot(object)
+    def _delivery_retried(self, outcome: DeliveryRecord | list[DeliveryRecord]) -> None:
+        """Says where the retried transcripts stand now, replacing an earlier "queued for a retry"."""
+        self.status.say(retry_outcome([outcome] if isinstance(outcome, DeliveryRecord) else outcome))
 
     @Slot(str)
     def _end_refused(self, message: str) -> None:

@@ -36,6 +36,7 @@ class Column(Generic[Row]):
     numeric: bool = False
     tooltip: Callable[[Row], str | None] | None = None
     colour: Callable[[Row], str | None] | None = None  # a text colour name, e.g. for a status
+    header_tooltip: str | None = None  # what the column counts, when its name alone cannot say
 
 
 def text_sort(text: str | None) -> str:
@@ -120,6 +121,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return column.header
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return NUMBER_ALIGNMENT if column.numeric else TEXT_ALIGNMENT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.header_tooltip
         return None
 
 
