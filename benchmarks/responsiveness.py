@@ -57,7 +57,7 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--actions", default="", help="only the actions whose names start with these, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="at most this many runs of each action")
     parser.add_argument("--settle-ms", type=int, default=250, help="how long the probe goes on after an action ends")
-    parser.add_argument("--limit-seconds", type=float, default=180, help="an action not done by then is reported so")
+    parser.add_argument("--limit-seconds", type=float, default=300, help="an action not done by then is reported so")
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
     return parser.parse_args()
 

@@ -45,7 +45,7 @@ def percentile(values: tuple[float, ...], fraction: float) -> float:
 class TickProbe(QObject):
     """measure(start, done): starts the action from the event loop, ticks until done() and a settling time more."""
 
-    def __init__(self, settle_ms: int = 250, limit_seconds: float = 180, parent: QObject | None = None) -> None:
+    def __init__(self, settle_ms: int = 250, limit_seconds: float = 300, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._settle_ms = settle_ms
         self._limit_seconds = limit_seconds

@@ -63,8 +63,13 @@ def _measure(window: MainWindow, probe: TickProbe, action: Action, settings: Set
         if prepare is not None:
             probe.measure(partial(prepare, window, settings))
         gaps.append(probe.measure(partial(start, window, run, settings)))
-    print(f"  {action.name}: {max(g.longest_ms for g in gaps):.0f} ms", file=sys.stderr, flush=True)
     pooled = Gaps(tuple(g for one in gaps for g in one.gaps_ms), sum(g.seconds for g in gaps), True)
+    print(
+        f"  {action.name}: longest {pooled.longest_ms:.0f} ms, p99 {pooled.p99_ms:.0f} ms, "
+        f"{len(gaps)} run(s) in {pooled.seconds:.1f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return {
         "action": action.name,
         "runs": len(gaps),
