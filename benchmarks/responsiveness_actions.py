@@ -120,10 +120,13 @@ def end_chat(window: MainWindow, _run: int, _settings: Settings) -> Done:
     return idle(window, lambda: waits[0]() or waits[1]())
 
 
-def answer_yes() -> None:
+def answer_yes(tries: int = 100) -> None:
+    """Click Yes on the confirmation, as soon as it shows (a loaded machine may take a while to show it)."""
     box = QApplication.activeModalWidget()
     if isinstance(box, QMessageBox):
         box.button(QMessageBox.StandardButton.Yes).click()
+    elif tries > 0:
+        QTimer.singleShot(50, lambda: answer_yes(tries - 1))
 
 
 def show_every_chat(window: MainWindow, _settings: Settings) -> Done:
