@@ -242,7 +242,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _delivery_retried(self, outcome: DeliveryRecord | list[DeliveryRecord]) -> None:
         """Says where the retried transcripts stand now, replacing an earlier "queued for a retry"."""
-        self.status.say(retry_outcome([outcome] if isinstance(outcome, DeliveryRecord) else outcome))
+        text = retry_outcome([outcome] if isinstance(outcome, DeliveryRecord) else outcome)
+        if text is not None:
+            self.status.say(text)
 
     @Slot(str)
     def _end_refused(self, message: str) -> None:

@@ -22,8 +22,9 @@ def error_message(error: object) -> str:
     return str(error)
 
 
-def retry_outcome(records: Sequence[DeliveryRecord]) -> str:
-    """The status bar's line after Retry: where each transcript stands now, not where it stood before."""
+def retry_outcome(records: Sequence[DeliveryRecord]) -> str | None:
+    """The status bar's line after Retry: where each transcript stands now, not where it stood before; None when
+    nothing was waiting (start-up's Retry all, most days)."""
     if len(records) == 1:
         record = records[0]
         transcript = f"The transcript of chat {record.chat_id}"
@@ -34,7 +35,7 @@ def retry_outcome(records: Sequence[DeliveryRecord]) -> str:
             return f"{transcript} was refused again and needs attention."
         return f"{transcript} is still queued for a retry."
     if not records:
-        return "No transcript was waiting to be delivered."
+        return None
     delivered = sum(1 for r in records if r.status is DeliveryStatus.DELIVERED)
     refused = sum(1 for r in records if r.status is DeliveryStatus.NEEDS_ATTENTION)
     queued = len(records) - delivered - refused
