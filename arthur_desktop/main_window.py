@@ -14,6 +14,7 @@ from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
 from arthur_desktop.live_changes import DEBOUNCE_MS, LiveChanges
+from arthur_desktop.messages import retry_outcome
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
 from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
@@ -27,7 +28,7 @@ from arthur_desktop.window_actions import WindowActions
 from arthur_desktop.workers import TaskRunner
 from services.end_chats import EndChatOutcome
 from services.formatting import agent_label
-from services.results import AgentPerformance, EndChatResult
+from services.results import AgentPerformance, DeliveryRecord, EndChatResult
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,8 @@ class MainWindow(QMainWindow):
         self.transcript_panel.end_refused.connect(self._end_refused)
         self.transcript_panel.chats_ended.connect(self._chats_ended)
         self.transcript_panel.delivery_retried.connect(self.deliveries_panel.refresh)
+        self.transcript_panel.delivery_retried.connect(self._delivery_retried)
+        self.deliveries_panel.retried.connect(self._delivery_retried)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
         panels = (
@@ -308,6 +311,13 @@ class MainWindow(QMainWindow):
         ended = sum(outcome.result is not None for outcome in outcomes)
         self.status.say(f"{ended} of {len(outcomes)} chats ended; each chat's outcome is under the transcript.")
         self.refresh()
+
+    @Slot(object)
+    def _delivery_retried(self, outcome: DeliveryRecord | list[DeliveryRecord]) -> None:
+        """Says where the retried transcripts stand now, replacing an earlier "queued for a retry"."""
+        text = retry_outcome([outcome] if isinstance(outcome, DeliveryRecord) else outcome)
+        if text is not None:
+            self.status.say(text)
 
     @Slot(str)
     def _end_refused(self, message: str) -> None:

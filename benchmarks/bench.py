@@ -1,6 +1,6 @@
 """Arthur Desktop at scale: service calls against hand-written SQL on the same database, in one process.
 
-    python benchmarks/bench.py [--chats 1000000] [--engines sqlite,postgresql] [--window]
+    python benchmarks/bench.py [--chats 1000000] [--engines sqlite,postgresql] [--window] [--only TEXT]
 
 Databases are generated once (`arthur-desktop generate`) and kept under --data-dir for SQLite; PostgreSQL
 uses the server named by ARTHUR_TEST_POSTGRES_URL (scripts/benchmark.sh starts a throwaway one).
@@ -34,13 +34,15 @@ from services.storage.database import Database
 
 def main() -> int:
     args = _parse_args()
-    print(f"Arthur Desktop benchmark: {args.chats:,} chats, {args.agents} agents, {os.cpu_count()} cores")
+    load = ", ".join(f"{average:.1f}" for average in os.getloadavg())
+    print(f"Arthur Desktop benchmark: {args.chats:,} chats, {args.agents} agents, {os.cpu_count()} cores, load {load}")
     print(f"{'engine':<10} {'scenario':<40} {'rows':>6} {'service':>10} {'hand SQL':>10} {'ratio':>6} {'peak RSS':>9}")
     for engine in args.engines.split(","):
         database = _prepared_database(engine, args)
         with tempfile.TemporaryDirectory() as out:
             for scenario in scenarios(database, Path(out)):
-                _report(engine, scenario)
+                if args.only in scenario.name:
+                    _report(engine, scenario)
         if args.window:
             _report_window(engine, database)
         database.dispose()
@@ -54,6 +56,7 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "arthur-bench")
     parser.add_argument("--window", action="store_true", help="also time the window's first paint")
+    parser.add_argument("--only", default="", help="only the scenarios whose name contains this text")
     return parser.parse_args()
 
 

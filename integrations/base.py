@@ -13,6 +13,7 @@ class DeliveryReceipt:
     path: str | None = None  # folder clients: absolute path of the written file
     http_status: int | None = None  # API clients
     response: str | None = None  # API clients: response body text
+    tries: int = 1  # requests sent (or files written) for this delivery, the integration's own retries included
 
 
 class DeliveryFailed(Exception):
@@ -20,6 +21,7 @@ class DeliveryFailed(Exception):
 
     needs_attention: the client refused it (a wrong token, URL or payload), so sending it again unchanged
     cannot succeed; it waits for a person to fix the configuration and retry it, not for automatic retries.
+    tries: requests sent (or files written) before giving up, the integration's own retries included.
     """
 
     def __init__(
@@ -29,12 +31,14 @@ class DeliveryFailed(Exception):
         http_status: int | None = None,
         response: str | None = None,
         needs_attention: bool = False,
+        tries: int = 1,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.http_status = http_status
         self.response = response
         self.needs_attention = needs_attention
+        self.tries = tries
 
 
 class IntegrationConfigError(Exception):

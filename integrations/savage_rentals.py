@@ -110,12 +110,12 @@ class SavageRentalsIntegration:
     def deliver(self, transcript: Transcript) -> DeliveryReceipt:
         url = url_for_display(self.api_url)
         try:
-            status, response = self._send(transcript)
+            status, response, tries = self._send(transcript)
         except DeliveryFailed as failure:
             logger.warning("Delivering chat %s to %s failed: %s", transcript.chat_id, url, failure)
             raise
         logger.info("Delivered chat %s to %s: HTTP %s", transcript.chat_id, url, status)
-        return DeliveryReceipt(http_status=status, response=response)
+        return DeliveryReceipt(http_status=status, response=response, tries=tries)
 
     def describe(self) -> str:
         return f"{API_NAME} · {url_for_display(self.api_url)}"
@@ -123,8 +123,9 @@ class SavageRentalsIntegration:
     def redact(self, text: str) -> str:
         return self._redact(text)
 
-    def _send(self, transcript: Transcript) -> tuple[int, str]:
-        """(status, redacted answer) of the first 2xx answer; raises DeliveryFailed with the last failure."""
+    def _send(self, transcript: Transcript) -> tuple[int, str, int]:
+        """(status, redacted answer, requests sent) of the first 2xx answer; raises DeliveryFailed with the last
+        failure, its tries the requests sent."""
         body = json.dumps({"content": self.render(transcript)}).encode()
         headers = self._headers(transcript)
         deadline = time.monotonic() + self.total_seconds
@@ -138,15 +139,18 @@ class SavageRentalsIntegration:
             else:
                 text = self._answer_text(answer)
                 if is_delivered(answer.status):
-                    return answer.status, text
+                    return answer.status, text, attempt
                 failure = failure_for_answer(answer, text, attempt, self.api_url, self._redact)
                 retry_after = retry_after_seconds(answer.headers.get("Retry-After"), datetime.now(UTC))
+            failure.failed.tries = attempt
             if not failure.retry_now or attempt > self.retries:
                 raise failure.failed
             wait = retry_after if retry_after is not None else self.backoff_seconds * 2 ** (attempt - 1)
             # The next attempt must still get a useful share of the total, not a fraction of a second.
             if wait + min(self.timeout_seconds / 2, 1.0) > deadline - time.monotonic():
-                raise (failure if retry_after is None else with_retry_after_refused(failure, retry_after)).failed
+                last = failure if retry_after is None else with_retry_after_refused(failure, retry_after)
+                last.failed.tries = attempt
+                raise last.failed
             time.sleep(wait)
         raise AssertionError("unreachable")
 

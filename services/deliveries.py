@@ -91,7 +91,14 @@ def _deliver(
         receipt = integration.deliver(transcript)
     except DeliveryFailed as exc:
         return _record_failure(
-            delivery_id, uow, str(exc), exc.http_status, exc.response, clock(), refused=exc.needs_attention
+            delivery_id,
+            uow,
+            str(exc),
+            exc.http_status,
+            exc.response,
+            clock(),
+            refused=exc.needs_attention,
+            tries=exc.tries,
         )
     except Exception as exc:  # an integration's bug must not lose the transcript or crash the app
         # Its message and traceback may quote a secret (a URL with its query, a header): hidden like the rest.
@@ -193,6 +200,7 @@ def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt,
         http_status=receipt.http_status,
         response=_clip(receipt.response),
         error=None,
+        attempts=_counted(receipt.tries),
     )
 
 
@@ -205,6 +213,7 @@ def _record_failure(
     now: datetime,
     *,
     refused: bool = False,
+    tries: int = 1,
 ) -> DeliveryRecord:
     log.warning("Delivery %s %s: %s", delivery_id, "was refused" if refused else "failed", error)
     status = DeliveryStatus.NEEDS_ATTENTION if refused else DeliveryStatus.FAILED
@@ -218,7 +227,14 @@ def _record_failure(
         http_status=http_status,
         response=_clip(response),
         error=error,
+        attempts=_counted(tries),
     )
+
+
+def _counted(tries: int) -> Any:
+    """The attempts column once this delivery is over: its claim counted one try already (a try begun when a kill
+    stops it counts too), each further request of the integration's own retries counts as well."""
+    return Delivery.attempts + max(0, tries - 1)
 
 
 def _finish(delivery_id: int, uow: UnitOfWork, **values: Any) -> DeliveryRecord:

@@ -184,7 +184,7 @@ class DeliveryRecord:
     customer_name: str | None
     client: str
     status: DeliveryStatus
-    attempts: int
+    attempts: int  # requests sent (or files written), the integration's own retries included
     created: datetime
     updated: datetime
     path: str | None

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import create_engine, text
 
 from other_programs import LOOSE_TABLES
+from services.database import upgrade_database
 from services.results import ChatSortKey
 from services.storage.database import Database
 
@@ -35,7 +36,8 @@ REFERENCE_EXPRESSIONS = {
 
 
 def write_chats_to_sort(url: str, *, seed: int = 16) -> None:
-    """Agents 1-3 named, 4 without a name; chats waiting, in progress and ended, with and without values."""
+    """Agents 1-3 named, 4 without a name; chats waiting, in progress and ended, with and without values; then
+    the schema brought up to date. url: a database without any table."""
     pick = random.Random(seed)
     short_times = url.startswith("sqlite")
     statements = [*LOOSE_TABLES, "INSERT INTO users VALUES (1, 'Kim'), (2, 'al'), (3, 'Zoë'), (4, NULL)"]
@@ -54,6 +56,7 @@ def write_chats_to_sort(url: str, *, seed: int = 16) -> None:
         for statement in statements:
             connection.execute(text(statement))
     engine.dispose()
+    upgrade_database(url)  # as the administrator would, before any desktop opens it
 
 
 def reference_order(database: Database, key: ChatSortKey, *, descending: bool, where: str = "TRUE") -> list[int]:

@@ -26,6 +26,11 @@ STATUS_COLOURS = {
     DeliveryStatus.UNKNOWN: "#6b7280",
 }
 STATUS_COLUMN = 3
+ATTEMPTS_COLUMN = 4
+ATTEMPTS_TOOLTIP = (
+    "Times this transcript was sent: every HTTP request to the client, its automatic retries included, "
+    "or every file written"
+)
 
 
 COLUMNS: tuple[Column[DeliveryRecord], ...] = (
@@ -38,7 +43,13 @@ COLUMNS: tuple[Column[DeliveryRecord], ...] = (
         lambda d: d.status.value,
         colour=lambda d: STATUS_COLOURS[d.status],
     ),
-    Column("Attempts", lambda d: str(d.attempts), lambda d: d.attempts, numeric=True),
+    Column(
+        "Attempts",
+        lambda d: str(d.attempts),
+        lambda d: d.attempts,
+        numeric=True,
+        header_tooltip=ATTEMPTS_TOOLTIP,
+    ),
     Column("Updated", lambda d: format_local(d.updated, display_zone()), lambda d: d.updated.isoformat()),
     Column(
         "Outcome",

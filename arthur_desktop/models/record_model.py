@@ -42,6 +42,7 @@ class Column(Generic[Row]):
     numeric: bool = False
     tooltip: Callable[[Row], str | None] | None = None
     colour: Callable[[Row], str | None] | None = None  # a text colour name, e.g. for a status
+    header_tooltip: str | None = None  # what the column counts, when its name alone cannot say
 
 
 def text_sort(text: str | None) -> str | None:
@@ -209,6 +210,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return self._columns[section].header
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._alignments[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section].header_tooltip
         return None
 
     def _replace_all(self, pairs: Sequence[tuple[Row, Cells]]) -> None:

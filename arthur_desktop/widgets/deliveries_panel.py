@@ -38,6 +38,7 @@ class DeliveriesPanel(QWidget):
     load_failed = Signal(str, str)  # SOURCE, the message
     waiting_count_changed = Signal(int)  # deliveries pending, failed or needing attention
     retry_failed = Signal(str)
+    retried = Signal(object)  # the DeliveryRecords of a finished Retry or Retry all, as they stand now
 
     def __init__(
         self,
@@ -160,9 +161,10 @@ class DeliveriesPanel(QWidget):
         self.load_failed.emit(self.SOURCE, f"The deliveries could not be loaded: {error_message(error)}")
 
     @Slot(object)
-    def _show_retried(self, _outcome: object) -> None:
+    def _show_retried(self, outcome: DeliveryRecord | list[DeliveryRecord]) -> None:
         self._retrying = False
         self.refresh()
+        self.retried.emit([outcome] if isinstance(outcome, DeliveryRecord) else list(outcome))
 
     @Slot(object)
     def _show_retry_failure(self, error: object) -> None:

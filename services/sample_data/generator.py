@@ -19,6 +19,7 @@ from services.storage.day_totals import resume_day_totals, suspend_day_totals
 from services.storage.first_response import resume_first_response, suspend_first_response
 from services.storage.floor_totals import resume_floor_totals, suspend_floor_totals
 from services.storage.models import Chat, Message, User
+from services.storage.running_buckets import resume_running_buckets, suspend_running_buckets
 from services.storage.unit_of_work import begin_now
 
 BATCH_CHATS = 20_000
@@ -73,6 +74,7 @@ def generate(
         suspend_day_totals(connection)
         suspend_first_response(connection)
         suspend_floor_totals(connection)
+        suspend_running_buckets(connection)
         raw = connection.connection.driver_connection
         writer(raw, "users", [(user_id, f"Agent {user_id:04d}") for user_id in agent_ids])
         message_id = first_message
@@ -92,6 +94,7 @@ def generate(
         resume_day_totals(connection)
         resume_first_response(connection, rebuild=False)  # the rows were written with their first responses
         resume_floor_totals(connection)
+        resume_running_buckets(connection)
     _tidy_after_bulk_load(database)
     return GenerationSummary(
         plan.agents, plan.chats, plan.chats * plan.messages_per_chat, time.perf_counter() - started

@@ -22,6 +22,7 @@ MANAGER_READS = (
     "agent_value_buckets",
     "day_value_buckets",
     "slot_counts",
+    "agent_running_buckets",
 )
 OUTBOX_SEQUENCE = "deliveries_delivery_id_seq"
 

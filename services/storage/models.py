@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Column,
     Computed,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     column,
     text,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.storage.sql_time import seconds_between
+from services.storage.value_buckets import BOUNDS
 
 IN_PROGRESS = text("handle_start IS NOT NULL AND handle_end IS NULL")
 ENDED = text("handle_end IS NOT NULL")
@@ -231,3 +234,18 @@ class Delivery(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# Per agent, measure and UTC day: the agent's chats of the measure on or before that day, their total, and how many
+# lie under each bucket bound (under_1 … under_604800), kept by triggers (services.storage.running_buckets).
+agent_running_buckets = Table(
+    "agent_running_buckets",
+    Base.metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("measure", Integer, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("chats", Integer, nullable=False),
+    Column("total_ms", BigInteger, nullable=False),
+    *(Column(f"under_{bound}", Integer, nullable=False) for bound in BOUNDS),
+    sqlite_with_rowid=False,
+)

@@ -20,6 +20,7 @@ REVISIONS = (
     "0004_claim_holder",
     "0005_live_floor",
     "0006_definer_rights",
+    "0007_running_buckets",
 )
 HEAD = REVISIONS[-1]
 NO_REVISION = "none"  # how status shows a database without one

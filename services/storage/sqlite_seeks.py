@@ -24,6 +24,7 @@ class SqliteSeeker:
     def __init__(self, session: Session) -> None:
         self._cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         self._statements: dict[tuple[Any, ...], str] = {}
+        self._bounds: dict[TimeWindow, list[Any]] = {}  # a thousand seeks of one window convert its bounds once
 
     def average(
         self,
@@ -41,7 +42,7 @@ class SqliteSeeker:
         sql = self._statements.get(key) or self._statements.setdefault(key, _sqlite_seek_sql(*key))
         parameters = [
             *([agent] if agent is not None else []),
-            *self.bounds(window),
+            *(self._bounds.get(window) or self._bounds.setdefault(window, self.bounds(window))),
             *([lower] if lower is not None else []),
         ]
         row = self._cursor.execute(sql, (*parameters, count, skip)).fetchone()
@@ -52,21 +53,23 @@ class SqliteSeeker:
         """The window's bounds as SQLite compares them with stored times (services.storage.sql_time.WindowBound)."""
         return [_SQLITE_BOUND.process_bind_param(b, _SQLITE) for b in (window.start, window.end) if b is not None]
 
-    def sorted_averages(
-        self, agent: int, window: TimeWindow, asked: list[tuple[Measure, int, int]]
+    def bucket_averages(
+        self, agent: int, window: TimeWindow, asked: list[tuple[Measure, int, int, float | None]]
     ) -> list[float | None]:
-        """For one agent, several (measure, skip, count) at once, each by sorting the window's durations: one
-        statement, so that an agent's figures cost one call."""
-        key = ("sorted", window.start is not None, window.end is not None, tuple(m for m, _, _ in asked))
+        """For one agent, several (measure, skip, count, lower) at once, each a seek from a bucket's lower bound
+        (None: from the shortest): one statement, so that an agent's figures cost one call."""
+        start, end = window.start is not None, window.end is not None
+        key = ("buckets", start, end, tuple((m, lower is not None) for m, _, _, lower in asked))
         sql = self._statements.get(key)
         if sql is None:
-            parts = [
-                _sqlite_seek_sql(m, window.start is not None, window.end is not None, True, False, True)
-                for m, _, _ in asked
-            ]
+            parts = [_sqlite_seek_sql(m, start, end, True, lower is not None, False) for m, _, _, lower in asked]
             sql = self._statements.setdefault(key, "SELECT " + ", ".join(f"({part})" for part in parts))
-        bounds = self.bounds(window)
-        parameters = [value for _, skip, count in asked for value in (agent, *bounds, count, skip)]
+        bounds = self._bounds.get(window) or self._bounds.setdefault(window, self.bounds(window))
+        parameters = [
+            value
+            for _, skip, count, lower in asked
+            for value in (agent, *bounds, *([] if lower is None else [lower]), count, skip)
+        ]
         row = self._cursor.execute(sql, parameters).fetchone()
         return [None if value is None else float(value) for value in row]
 

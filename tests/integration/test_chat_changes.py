@@ -18,9 +18,9 @@ BY_CUSTOMER = ChatSort(ChatSortKey.CUSTOMER_NAME, descending=False)
 
 
 @pytest.fixture
-def chats_to_sort(database_url: str) -> Iterator[Database]:
-    write_chats_to_sort(database_url)
-    database = open_database(database_url)
+def chats_to_sort(bare_database_url: str) -> Iterator[Database]:
+    write_chats_to_sort(bare_database_url)
+    database = open_database(bare_database_url)
     yield database
     database.dispose()
 

@@ -23,9 +23,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def url_to_sort(database_url: str) -> str:
-    write_chats_to_sort(database_url)
-    return database_url
+def url_to_sort(bare_database_url: str) -> str:
+    write_chats_to_sort(bare_database_url)
+    return bare_database_url
 
 
 @pytest.mark.parametrize(("option", "descending"), [("handling_seconds", False), ("agent_name:desc", True)])

@@ -12,18 +12,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 import floor_reference as reference
 from seed_data import add_user
-from services import agent_figures, floor_summary
+from services import floor_summary
 from services.floor_results import ServiceLevelTarget, TrendStep
 from services.floor_summary import floor_summary as summary_of
 from services.local_time import local_days
 from services.performance import agent_performance
 from services.results import TimeWindow
+from services.storage import running_counts
 from services.storage.database import Database
 from services.storage.models import Chat, Delivery, Message
+from services.storage.running_buckets import rebuild_running_buckets
 from services.trends import busiest_times, trends
 
 FIRST_DAY = datetime(2024, 3, 29)  # Friday; Dublin's clocks go forward on Sunday 31 March at 01:00 UTC
@@ -98,10 +100,13 @@ def test_every_figure_equals_the_figure_worked_out_from_every_chat(
     target: int,
     sort: bool,
 ) -> None:
-    # Either way to a median, whatever the window's size: sort the window's durations, or step through them all.
-    monkeypatch.setattr(agent_figures, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
+    # Either way to the summary's medians, whatever the window's size: sort the window's durations, or step
+    # through them all; and either way to a part-day at a window's edge in the per-agent figures: read its chats,
+    # or take its whole day from the running buckets less the chats outside the window.
     monkeypatch.setattr(floor_summary, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
+    monkeypatch.setattr(running_counts, "take_whole_day", lambda *_: sort)
     _write(database, agent_ids, written, then)
+    _assert_running_buckets_equal_a_rebuild(database)
     chats = reference.load_chats(database)
     zone_name, first_day, count = days
     zone = ZONES[zone_name]
@@ -118,6 +123,16 @@ def test_every_figure_equals_the_figure_worked_out_from_every_chat(
     assert {(c.weekday, c.hour): c.chats_created for c in cells if c.chats_created} == reference.heatmap(
         chats, local, zone
     )
+
+
+def _assert_running_buckets_equal_a_rebuild(database: Database) -> None:
+    """What the triggers kept, after every kind of write, equals what a rebuild from the chats gives."""
+    with database.engine.begin() as connection:
+        read = text("SELECT * FROM agent_running_buckets ORDER BY user_id, measure, day")
+        kept = connection.execute(read).all()
+        rebuild_running_buckets(connection)
+        assert connection.execute(read).all() == kept
+        connection.rollback()
 
 
 def _assert_first_responses_stored(database: Database, chats: list[reference.ReferenceChat]) -> None:

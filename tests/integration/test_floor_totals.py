@@ -18,8 +18,9 @@ from services.storage.database import Database
 from services.storage.first_response import rebuild_first_responses
 from services.storage.floor_totals import rebuild_floor_totals
 from services.storage.models import Chat
+from services.storage.running_buckets import rebuild_running_buckets
 
-TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts")
+TABLES = ("agent_day_figures", "agent_value_buckets", "day_value_buckets", "slot_counts", "agent_running_buckets")
 START = datetime(2024, 1, 1, 9, 0)
 
 
@@ -35,6 +36,7 @@ def assert_equal_to_a_rebuild(database: Database) -> None:
         kept = stored(connection)
         rebuild_first_responses(connection)
         rebuild_floor_totals(connection)
+        rebuild_running_buckets(connection)
         assert stored(connection) == kept
         connection.rollback()
 
@@ -121,6 +123,17 @@ def test_truncating_the_messages_on_postgresql_clears_the_first_responses(postgr
 
     assert [first_response(postgres_database, chat) for chat in range(1, 7)] == [None] * 6
     assert_equal_to_a_rebuild(postgres_database)
+
+
+@pytest.mark.postgres
+def test_truncating_the_chats_on_postgresql_empties_the_running_buckets(postgres_database: Database) -> None:
+    count = text("SELECT count(*) FROM agent_running_buckets")
+    with postgres_database.engine.begin() as connection:
+        assert connection.execute(count).scalar()  # the seed's agents have rows
+        connection.execute(text("TRUNCATE chats CASCADE"))
+
+    with postgres_database.engine.connect() as connection:
+        assert connection.execute(count).scalar() == 0
 
 
 def test_an_older_database_gets_its_first_responses_and_totals_on_opening(bare_database_url: str) -> None:

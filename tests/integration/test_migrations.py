@@ -25,7 +25,8 @@ from services.storage.models import Base
 from services.storage.schema_migration import MIGRATIONS, upgrade_schema
 from services.storage.schema_version import HEAD, REVISIONS
 
-OLDER_LAYOUTS = REVISIONS[:-1]
+# The layouts of the versions made before the revisions: the last of them had 0005_live_floor's.
+OLDER_LAYOUTS = REVISIONS[: REVISIONS.index("0005_live_floor") + 1]
 
 
 def schema_differences(url: str) -> list[object]:

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import event
 
 from seed_data import SEED_DAY, add_chat, add_user
-from services import agent_figures
 from services.errors import InvalidTimeWindow
 from services.performance import agent_performance
 from services.results import AgentPerformance, TimeWindow
+from services.storage import running_counts
 from services.storage.database import Database
 
 
@@ -112,13 +112,13 @@ def test_a_window_that_ends_before_it_starts_is_refused(database: Database) -> N
 HOURS = TimeWindow(SEED_DAY - timedelta(hours=1), SEED_DAY + timedelta(hours=1))
 
 
-@pytest.mark.parametrize(
-    ("window", "sort"), [(None, False), (HOURS, False), (HOURS, True)], ids=["all time", "window, seek", "window, sort"]
-)
+DAYS = TimeWindow(SEED_DAY - timedelta(days=2, hours=1), SEED_DAY + timedelta(hours=30))
+
+
+@pytest.mark.parametrize("window", [None, HOURS, DAYS], ids=["all time", "hours", "days and part-days"])
 def test_counts_come_from_totals_and_medians_from_index_seeks_without_reading_every_chat(
-    database: Database, monkeypatch: pytest.MonkeyPatch, window: TimeWindow | None, sort: bool
+    database: Database, window: TimeWindow | None
 ) -> None:
-    monkeypatch.setattr(agent_figures, "SORT_BELOW_SHARE", 2.0 if sort else 0.0)
     for number in range(20):
         agent = add_user(database, f"Agent {number}")
         add_chat(database, user_id=agent, start=SEED_DAY, seconds=number + 1)
@@ -128,8 +128,14 @@ def test_counts_come_from_totals_and_medians_from_index_seeks_without_reading_ev
 
     assert len(rows) == 23
     if database.dialect == "postgresql":
-        # A few statements whatever the number of agents: the seeks are subqueries of one of them.
-        assert len([sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]) <= 5
+        # As many statements whatever the number of agents: the seeks are subqueries of one of them.
+        first = len(statements)
+        for number in range(20, 40):
+            agent = add_user(database, f"Agent {number}")
+            add_chat(database, user_id=agent, start=SEED_DAY, seconds=number + 1)
+        statements.clear()
+        agent_performance(database.unit_of_work(), window)
+        assert len(statements) == first
         return
     with database.engine.connect() as connection:
         plans = [connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all() for sql in statements if "SELECT" in sql]
@@ -140,9 +146,11 @@ def test_counts_come_from_totals_and_medians_from_index_seeks_without_reading_ev
         [m for m in (r.median_handling_seconds, r.median_wait_seconds, r.median_first_response_seconds) if m]
         for r in rows
     ]
-    # One seek per agent and figure; or, sorting a window's few chats, one statement per agent.
-    assert len(seeks) == (len([m for m in medians if m]) if sort else sum(map(len, medians)))
+    # All time: one seek per agent and figure. A window: one statement per agent, its figures' seeks together.
+    assert len(seeks) == (sum(map(len, medians)) if window is None else len([m for m in medians if m]))
     assert all("LIMIT" in sql and "OFFSET" in sql for sql in seeks)
+    # Each seek steps through an index in the durations' order from a bucket's lower bound: nothing is sorted.
+    assert not [step for step in steps if "TEMP B-TREE" in step]
 
 
 def _record_statements(database: Database) -> list[str]:
@@ -154,3 +162,29 @@ def _record_statements(database: Database) -> list[str]:
     database.engine.dispose()
     event.listen(database.engine, "connect", lambda dbapi, _record: dbapi.set_trace_callback(statements.append))
     return statements
+
+
+@pytest.mark.parametrize("take_whole_day", [True, False], ids=["whole days less the chats outside", "part-days read"])
+def test_a_window_cut_inside_its_days_counts_only_its_own_chats_of_those_days(
+    database: Database, monkeypatch: pytest.MonkeyPatch, take_whole_day: bool
+) -> None:
+    # The running buckets give whole days; the chats of the edge days outside the window must not move the median.
+    monkeypatch.setattr(running_counts, "take_whole_day", lambda *_: take_whole_day)
+    agent = add_user(database, "Edge Agent")
+    day = datetime(2024, 5, 6)
+    ended = {  # handle_end: handling seconds
+        day - timedelta(days=3, hours=-10): 30,
+        day - timedelta(days=2, hours=-8): 40,  # the window's first day, before it starts
+        day - timedelta(days=2, hours=-14): 50,
+        day - timedelta(hours=4): 90,
+        day + timedelta(hours=9): 70,
+        day + timedelta(hours=15): 10,  # the window's last day, after it ends
+        day + timedelta(hours=16): 15,
+    }
+    for end, seconds in ended.items():
+        add_chat(database, user_id=agent, start=end - timedelta(seconds=seconds), seconds=seconds)
+
+    window = TimeWindow(day - timedelta(days=1, hours=12), day + timedelta(hours=12))  # a whole day and two parts
+    row = by_name(agent_performance(database.unit_of_work(), window))["Edge Agent"]
+
+    assert (row.chats_handled, row.average_handling_seconds, row.median_handling_seconds) == (3, 70.0, 70.0)

@@ -27,10 +27,10 @@ HANDLING, AGENT = 5, 2  # columns of the chat list
 
 
 @pytest.fixture
-def panel_to_sort(qtbot: QtBot, database_url: str) -> Iterator[ChatPanel]:
+def panel_to_sort(qtbot: QtBot, bare_database_url: str) -> Iterator[ChatPanel]:
     """A chat list of pages of seven over chats with missing values, ties and both time forms, shown."""
-    write_chats_to_sort(database_url)
-    database = open_database(database_url)
+    write_chats_to_sort(bare_database_url)
+    database = open_database(bare_database_url)
     runner = TaskRunner()
     panel = ChatPanel(database, runner, page_size=7)
     qtbot.addWidget(panel)
