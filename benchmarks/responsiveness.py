@@ -23,6 +23,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from services.database import upgrade_database
+
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
@@ -69,6 +71,7 @@ def _chosen(actions: str) -> tuple[str, ...]:
 def _prepared_database(engine: str, args: argparse.Namespace) -> str:
     """The database's URL, generated the first time (as benchmarks/bench.py names it, so both reuse it)."""
     url = _sqlite_url(args) if engine == "sqlite" else _postgres_url(args)
+    upgrade_database(url)  # as the administrator would (an older benchmark database gains what is new)
     probe = create_engine(url)
     try:
         with probe.connect() as connection:

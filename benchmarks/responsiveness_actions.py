@@ -3,8 +3,7 @@
 An action is a small function `start(window, run) -> done`: it gives the input and returns `done()`, which the probe
 asks at every tick until the work the input started has ended (its panels loaded, no worker running). `prepare`
 puts the window in the state the action needs, unmeasured. To measure another action, write its function and add
-an `Action` to ACTIONS (the live-floor views go here once the window has them: summary strip refresh, "Waiting"
-view, trends tab, multi-select End chats).
+an `Action` to ACTIONS. The summary strip loads with every refresh (F5, the automatic refresh, the date-range change).
 """
 
 from __future__ import annotations
@@ -190,12 +189,86 @@ def automatic_refresh(window: MainWindow, _run: int, _settings: Settings) -> Don
     return done
 
 
+def in_turn(*steps: Callable[[], Done]) -> Done:
+    """Each step started once the one before is done: an action that goes somewhere and back."""
+    pending = list(steps)
+    current: list[Done] = [pending.pop(0)()]
+
+    def done() -> bool:
+        if not current[0]():
+            return False
+        if not pending:
+            return True
+        current[0] = pending.pop(0)()
+        return False
+
+    return done
+
+
+def choose_status(window: MainWindow, key: Qt.Key) -> Done:
+    box = window.chat_panel.status_box
+    loaded = fired(window.chat_panel.loaded)
+    box.setFocus()
+    QTest.keyClick(box, key)
+    return idle(window, loaded)
+
+
+def show_waiting(window: MainWindow, _run: int, _settings: Settings) -> Done:
+    """The queue: "Waiting" chosen in the status box by its first letter, then "All statuses" (Home) again."""
+    return in_turn(lambda: choose_status(window, Qt.Key.Key_W), lambda: choose_status(window, Qt.Key.Key_Home))
+
+
+def click_header(window: MainWindow, section: int) -> Done:
+    header = window.chat_panel.table.horizontalHeader()
+    loaded = fired(window.chat_panel.loaded)
+    point = QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    return idle(window, loaded)
+
+
+def sort_by_handling(window: MainWindow, _run: int, _settings: Settings) -> Done:
+    """A click on the Handling header (the list read again in that order over every chat), then twice on ID
+    (ascending, then descending: newest first again)."""
+    return in_turn(*(lambda section=section: click_header(window, section) for section in (5, 0, 0)))
+
+
+def click_tab(window: MainWindow, tab: int, loaded: Done) -> Done:
+    bar = window.tabs.tabBar()
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, bar.tabRect(tab).center())
+    return idle(window, loaded)
+
+
+def show_trends(window: MainWindow, _run: int, _settings: Settings) -> Done:
+    """A click on the Trends tab (it loads when shown), then on Chats again."""
+    trends = window.tabs.indexOf(window.trends)
+    return in_turn(
+        lambda: click_tab(window, trends, fired(window.trends.loaded)), lambda: click_tab(window, 0, lambda: True)
+    )
+
+
+def end_several_chats(window: MainWindow, _run: int, _settings: Settings) -> Done:
+    """Three chats in progress picked with Ctrl-clicks, End chats, one confirmation answered Yes."""
+    table = window.chat_panel.table
+    click_row(table, 0)
+    for row in (1, 2):
+        centre = table.visualRect(table.model().index(row, 0)).center()
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, centre)
+    ended = fired(window.transcript_panel.chats_ended)
+    QTimer.singleShot(100, answer_yes)
+    QTest.mouseClick(window.transcript_panel.end_chat_button, Qt.MouseButton.LeftButton)
+    return idle(window, ended)
+
+
 ACTIONS: tuple[Action, ...] = (
     Action("drill-down (double-click an agent)", drill_down),
     Action("select a chat (click)", select_chat),
     Action("search typed", type_search),
     Action("date-range change (arrow key)", change_date_range),
     Action("End chat, click to result", end_chat, prepare=show_in_progress),
+    Action("End 3 chats (Ctrl-clicks), click to every outcome", end_several_chats, prepare=show_in_progress),
+    Action("queue: the Waiting view, and back", show_waiting, prepare=show_every_chat),
+    Action("sort by header clicks (Handling, ID, ID)", sort_by_handling),
+    Action("trends tab: click, and back", show_trends),
     Action("scroll to row N (mouse wheel)", scroll_to_row, runs=1, prepare=show_every_chat),
     Action("F5 with N rows loaded", press_f5, prepare=rows_loaded),
     Action("automatic refresh with N rows loaded", automatic_refresh, prepare=rows_loaded),
