@@ -14,7 +14,7 @@ from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
 from arthur_desktop.live_changes import DEBOUNCE_MS, LiveChanges
-from arthur_desktop.messages import retry_outcome
+from arthur_desktop.messages import end_outcome, retry_outcome, several_ended
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
 from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
@@ -36,6 +36,7 @@ DEFAULT_SIZE = (1280, 800)
 _SPLITTERS = ("main", "left")
 _DELIVERIES_SOURCE = "waiting-deliveries"
 _LIVE_SOURCE = "live-changes"
+_LoadingPanel = PerformancePanel | ChatPanel | DeliveriesPanel | HandlingTimeChart | TrendsPanel | SummaryStrip
 
 
 class MainWindow(QMainWindow):
@@ -204,15 +205,7 @@ class MainWindow(QMainWindow):
         self.deliveries_panel.retried.connect(self._delivery_retried)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
-        panels = (
-            self.performance_panel,
-            self.chat_panel,
-            self.deliveries_panel,
-            self.chart,
-            self.trends,
-            self.summary_strip,
-        )
-        for panel in panels:
+        for panel in self._loading_panels():
             panel.loaded.connect(self._panel_loaded)
             panel.load_failed.connect(self._panel_failed)
 
@@ -235,30 +228,14 @@ class MainWindow(QMainWindow):
         self.chat_panel.show_agent(agent.user_id, agent_label(agent.name, agent.user_id))
         self.window_actions.bring_forward(self.chat_panel, self.chat_panel.table)
 
-    def _loading_panels(
-        self,
-    ) -> tuple[PerformancePanel | ChatPanel | DeliveriesPanel | HandlingTimeChart | TrendsPanel | SummaryStrip, ...]:
-        return (
-            self.performance_panel,
-            self.chat_panel,
-            self.deliveries_panel,
-            self.chart,
-            self.trends,
-            self.summary_strip,
-        )
+    def _loading_panels(self) -> tuple[_LoadingPanel, ...]:
+        panels = self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends
+        return (*panels, self.summary_strip)
 
     @Slot()
     def _refresh_when_idle(self) -> None:
         """The automatic and live refreshes: while a load runs (it may have read before the change), retry soon."""
-        panels = (
-            self.performance_panel,
-            self.chat_panel,
-            self.deliveries_panel,
-            self.chart,
-            self.trends,
-            self.summary_strip,
-        )
-        if any(self.runner.is_running(panel.SOURCE) for panel in panels):
+        if any(self.runner.is_running(panel.SOURCE) for panel in self._loading_panels()):
             self._refresh_retry.start()
         else:
             self.refresh()
@@ -297,19 +274,12 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _chat_ended(self, result: EndChatResult) -> None:
-        where = result.path or (f"HTTP {result.http_status}" if result.http_status else "the client")
-        if result.status == "delivered":
-            self.status.say(f"Chat {result.chat_id} ended; transcript delivered to {where}.")
-        elif result.status == "needs-attention":
-            self.status.say(f"Chat {result.chat_id} ended; its transcript was refused and needs attention.")
-        else:
-            self.status.say(f"Chat {result.chat_id} ended; its transcript is queued for a retry.")
+        self.status.say(end_outcome(result))
         self.refresh()
 
     @Slot(object)
     def _chats_ended(self, outcomes: list[EndChatOutcome]) -> None:
-        ended = sum(outcome.result is not None for outcome in outcomes)
-        self.status.say(f"{ended} of {len(outcomes)} chats ended; each chat's outcome is under the transcript.")
+        self.status.say(several_ended(outcomes))
         self.refresh()
 
     @Slot(object)

@@ -1,13 +1,15 @@
-"""What the window says when work fails (the service's own sentence, or a short note for a bug), and after a retry."""
+"""What the window says when work fails (the service's own sentence, or a short note for a bug), after ending chats
+and after a retry."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 
+from services.end_chats import EndChatOutcome
 from services.errors import ArthurError
 from services.locations import log_file_path
-from services.results import DeliveryRecord, DeliveryStatus
+from services.results import DeliveryRecord, DeliveryStatus, EndChatResult
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +44,18 @@ def retry_outcome(records: Sequence[DeliveryRecord]) -> str | None:
     parts = [f"{delivered} delivered", *([f"{queued} still queued"] if queued else [])]
     parts += [f"{refused} refused, needing attention"] if refused else []
     return f"Retried {len(records)} transcripts: " + ", ".join(parts) + "."
+
+
+def end_outcome(result: EndChatResult) -> str:
+    """The status bar's line once a chat has ended: where its transcript went, or that it waits."""
+    where = result.path or (f"HTTP {result.http_status}" if result.http_status else "the client")
+    if result.status == "delivered":
+        return f"Chat {result.chat_id} ended; transcript delivered to {where}."
+    if result.status == "needs-attention":
+        return f"Chat {result.chat_id} ended; its transcript was refused and needs attention."
+    return f"Chat {result.chat_id} ended; its transcript is queued for a retry."
+
+
+def several_ended(outcomes: Sequence[EndChatOutcome]) -> str:
+    ended = sum(outcome.result is not None for outcome in outcomes)
+    return f"{ended} of {len(outcomes)} chats ended; each chat's outcome is under the transcript."

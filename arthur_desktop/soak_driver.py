@@ -152,10 +152,9 @@ class Manager:
         index = table.model().index(self.rng.randrange(min(rows, 12)) if row is None else row, 0)
         table.scrollTo(index)
         centre = table.visualRect(index).center()
-        if double:
+        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        if double:  # a person's double-click: a click, then the double-click event (mouseDClick sends only that)
             QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-        else:
-            QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=centre)
 
 
 def answer_yes() -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.chat_model import WAITED_COLUMN, ChatModel, PreparedChanges
 from arthur_desktop.models.record_model import Prepared
-from arthur_desktop.widgets.column_widths import share_widths
+from arthur_desktop.widgets.column_widths import SharedColumnWidths
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
@@ -28,15 +28,12 @@ log = logging.getLogger(__name__)
 _SEARCH_DELAY_MS = 300
 _ALL_STATUSES = "All statuses"
 _TICK_MS = 1000
-_CELL_PADDING = 18  # the style sheet's 8 px either side of a cell's text, and a little air
 HANDLING_COLUMN = 5
 # What each column would like, and the least it can do with (a column narrower than its sample elides its text).
 _WANTED = {0: "00000", 1: "Customer name", 2: "Test User 10", 3: "⚠⚠ In progress", 4: "0000-00-00 00:00"}
 _WANTED |= {5: "00d 00h 00m", 6: "0000d 00h 00m"}
 _LEAST = {0: "0000", 1: "Jacint…", 2: "Test U…", 3: "⚠⚠ Wait…", 4: "00-00 0…", 5: "00m…", 6: "00m…"}
-_NAMES_FIRST = (1, 2)  # customer and agent get room before the others
 
-_WIDTHS_SETTING = "chats/column-widths"
 _Query = tuple[ChatFilter, ChatSort | None]
 
 
@@ -67,9 +64,8 @@ class ChatPanel(QWidget):
         self._agent: tuple[int, str] | None = None
         self._shown: _Query | None = None  # the filter and order of the rows in the model
         self._newest: int | None = None  # the highest chat id when they were read: chats above it are new
-        self._widths_by_hand = False  # a person resized a column: stop sharing the width by ourselves
-        self._sharing = False
         self.table = RecordTable(self.model, "chatList", self)
+        self.widths = SharedColumnWidths(self.table, "chats/column-widths", _WANTED, _LEAST, names_first=(1, 2))
         self.table.setAccessibleName("Chats")
         self._configure_table()
         self._search_timer = QTimer(self, singleShot=True, interval=_SEARCH_DELAY_MS)
@@ -157,16 +153,10 @@ class ChatPanel(QWidget):
         )
 
     def save_settings(self, settings: QSettings) -> None:
-        """The widths a person set by hand; none while the columns share the width by themselves."""
-        if self._widths_by_hand:
-            self.table.save_widths(settings, _WIDTHS_SETTING)
-        else:
-            settings.remove(_WIDTHS_SETTING)
+        self.widths.save(settings)
 
     def restore_settings(self, settings: QSettings) -> None:
-        if settings.contains(_WIDTHS_SETTING):
-            self._widths_by_hand = True
-            self.table.restore_widths(settings, _WIDTHS_SETTING)
+        self.widths.restore(settings)
 
     def _status_box(self) -> QComboBox:
         box = QComboBox(self)
@@ -198,50 +188,15 @@ class ChatPanel(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order: newest first
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.viewport().installEventFilter(self)
         self._show_columns_for_status()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self.share_column_widths()
-        return super().eventFilter(watched, event)
-
-    def share_column_widths(self) -> None:
-        """The columns share the list's width by what matters: customer and agent names first; once a person has
-        set a column's width by hand, the widths are theirs."""
-        if self._widths_by_hand:
-            return
-        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
-        shown = [column for column in range(self.model.columnCount()) if not header.isSectionHidden(column)]
-
-        def width(text: object) -> int:
-            return metrics.horizontalAdvance(str(text)) + _CELL_PADDING
-
-        wanted = {c: max(width(_WANTED[c]), width(self.model.headerData(c, Qt.Orientation.Horizontal))) for c in shown}
-        least = {column: width(_LEAST[column]) for column in shown}
-        widths = share_widths(self.table.viewport().width(), wanted, least, _NAMES_FIRST)
-        self._sharing = True
-        try:
-            for column, size in widths.items():
-                header.resizeSection(column, size)
-        finally:
-            self._sharing = False
-
-    @Slot()
-    def _note_width_by_hand(self) -> None:
-        if not self._sharing:
-            self._widths_by_hand = True
 
     def _show_columns_for_status(self) -> None:
         """The queue shows how long each chat has waited; the other views how long each was handled."""
         waiting = self.status_box.currentData() == ChatStatus.WAITING.value
-        self._sharing = True  # hiding a column resizes it, but not by hand
-        try:
+        with self.widths.not_by_hand():  # hiding a column resizes it, but not by hand
             self.table.setColumnHidden(WAITED_COLUMN, not waiting)
             self.table.setColumnHidden(HANDLING_COLUMN, waiting)
-        finally:
-            self._sharing = False
-        self.share_column_widths()
+        self.widths.share()
 
     def _visible_rows(self) -> list[int]:
         """The model rows of the rows in view (none while the list is hidden)."""
@@ -267,7 +222,6 @@ class ChatPanel(QWidget):
         self.model.sort_wanted.connect(self.refresh)
         self.table.current_record_changed.connect(self.chat_selected)
         self.table.selected_records_changed.connect(self._announce_selection)
-        self.table.horizontalHeader().sectionResized.connect(self._note_width_by_hand)
 
     @Slot(tuple)
     def _announce_selection(self, records: tuple[object, ...]) -> None:

@@ -1,8 +1,90 @@
-"""Columns sharing a table's width by what matters."""
+"""Columns sharing a table's width by what matters, until a person sets the widths by hand (then remembered)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Slot
+
+from arthur_desktop.widgets.record_table import RecordTable
+
+_CELL_PADDING = 18  # the style sheet's 8 px either side of a cell's text, and a little air
+
+
+class SharedColumnWidths(QObject):
+    """Shares the table's width among its shown columns whenever the table's width changes (share_widths): each
+    column between the least it can do with and what it would like, given as sample texts; the columns in
+    names_first are served first. Once a person resizes a column, the widths are theirs: saved, restored at the
+    next start, and no longer shared."""
+
+    def __init__(
+        self,
+        table: RecordTable,
+        setting: str,
+        wanted: Mapping[int, str],
+        least: Mapping[int, str],
+        *,
+        names_first: Sequence[int],
+    ) -> None:
+        super().__init__(table)
+        self._table, self._setting = table, setting
+        self._wanted, self._least, self._first = dict(wanted), dict(least), tuple(names_first)
+        self.by_hand = False
+        self._sharing = False
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
+        table.horizontalHeader().sectionResized.connect(self._note_resize)
+
+    def share(self) -> None:
+        if self.by_hand:
+            return
+        table = self._table
+        header, metrics, model = table.horizontalHeader(), table.fontMetrics(), table.model()
+        shown = [column for column in range(model.columnCount()) if not header.isSectionHidden(column)]
+
+        def width(text: object) -> int:
+            return metrics.horizontalAdvance(str(text)) + _CELL_PADDING
+
+        heading = {c: model.headerData(c, Qt.Orientation.Horizontal) for c in shown}
+        wanted = {c: max(width(self._wanted[c]), width(heading[c])) for c in shown}
+        least = {column: width(self._least[column]) for column in shown}
+        with self.not_by_hand():
+            for column, size in share_widths(table.viewport().width(), wanted, least, self._first).items():
+                header.resizeSection(column, size)
+
+    @contextmanager
+    def not_by_hand(self) -> Iterator[None]:
+        """Column sizes changed in the block are not a person's."""
+        self._sharing = True
+        try:
+            yield
+        finally:
+            self._sharing = False
+
+    def save(self, settings: QSettings) -> None:
+        """The widths a person set by hand; none while the columns share the width by themselves."""
+        if self.by_hand:
+            self._table.save_widths(settings, self._setting)
+        else:
+            settings.remove(self._setting)
+
+    def restore(self, settings: QSettings) -> None:
+        if settings.contains(self._setting):
+            self.by_hand = True
+            self._table.restore_widths(settings, self._setting)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        resized = event.type() == QEvent.Type.Resize and watched is self._viewport
+        if resized and shiboken6.isValid(self._table):  # not while the table is being deleted
+            self.share()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _note_resize(self) -> None:
+        if not self._sharing:
+            self.by_hand = True
 
 
 def share_widths(
