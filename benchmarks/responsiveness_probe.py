@@ -54,7 +54,7 @@ class TickProbe(QObject):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
         self._ticks: list[float] = []
-        self._done: Callable[[], bool] = lambda: True
+        self._done: Callable[[], bool] | None = None
         self._finished_at: float | None = None
         self._loop: QEventLoop | None = None
         self._limit = QTimer(self)
@@ -69,8 +69,9 @@ class TickProbe(QObject):
 
         def begin() -> None:
             self._ticks.append(time.perf_counter())
+            self._done = None
+            self._timer.start()  # before the input: a dialog it opens runs its own event loop, which ticks too
             self._done = start()
-            self._timer.start()
 
         QTimer.singleShot(0, begin)
         self._limit.start(int(self._limit_seconds * 1000))
@@ -92,7 +93,7 @@ class TickProbe(QObject):
         now = time.perf_counter()
         self._ticks.append(now)
         if self._finished_at is None:
-            if self._done():
+            if self._done is not None and self._done():
                 self._finished_at = time.perf_counter()
         elif (now - self._finished_at) * 1000 >= self._settle_ms and self._loop is not None:
             self._loop.quit()
