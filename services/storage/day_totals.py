@@ -13,6 +13,7 @@ from services.results import TimeWindow
 from services.storage.handled_chats import HANDLING_MS, handled_in
 from services.storage.models import AgentDayTotal, Chat
 from services.storage.sql_time import utc_day
+from services.storage.trigger_switch import disable_triggers, enable_postgres_triggers
 
 
 def _sqlite_remove(row: str) -> str:
@@ -79,20 +80,19 @@ END $$
 """
 
 
+_BULK_LOAD_SWITCHED = (("chats", "agent_day_totals_follow"),)  # the clear-on-TRUNCATE trigger stays
+
+
 def suspend_day_totals(connection: Connection) -> None:
     """For a bulk load: no trigger call per chat, one rebuild at the end (resume_day_totals, in the same
     transaction). PostgreSQL disables the trigger, which keeps readers unblocked (DROP TRIGGER would not)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("ALTER TABLE chats DISABLE TRIGGER agent_day_totals_follow"))
-        return
-    for name in _SQLITE_TRIGGERS:
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    disable_triggers(connection, _BULK_LOAD_SWITCHED, _SQLITE_TRIGGERS)
 
 
 def resume_day_totals(connection: Connection) -> None:
     """PostgreSQL's functions stay as the migrations left them (owned, with the owner's rights)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("ALTER TABLE chats ENABLE TRIGGER agent_day_totals_follow"))
+        enable_postgres_triggers(connection, _BULK_LOAD_SWITCHED)
         for statement in rebuild_day_totals():
             connection.execute(statement)
         return

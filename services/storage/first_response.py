@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 
 from services.storage.sql_time import seconds_between
+from services.storage.trigger_switch import disable_triggers, enable_postgres_triggers
 
 _FIRST_MESSAGE = (
     "(SELECT {seconds} FROM messages f WHERE f.chat_id = {chat} AND f.sent_at IS NOT NULL "
@@ -124,15 +125,13 @@ def rebuild_first_responses(connection: Connection) -> None:
     connection.execute(text(first_responses_worked_out(connection.dialect.name)))
 
 
+def _postgres_triggers() -> list[tuple[str, str]]:
+    return [(_POSTGRES_TABLES.get(name, "messages"), name) for name in _POSTGRES_TRIGGERS]
+
+
 def suspend_first_response(connection: Connection) -> None:
     """For a bulk load: no trigger call per row; resume_first_response works every chat out once, at the end."""
-    if connection.dialect.name == "postgresql":
-        for name in _POSTGRES_TRIGGERS:
-            table = _POSTGRES_TABLES.get(name, "messages")
-            connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {name}"))
-        return
-    for name in _sqlite_triggers():
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    disable_triggers(connection, _postgres_triggers(), _sqlite_triggers())
 
 
 def resume_first_response(connection: Connection, *, rebuild: bool = True) -> None:
@@ -140,8 +139,6 @@ def resume_first_response(connection: Connection, *, rebuild: bool = True) -> No
     if connection.dialect.name != "postgresql":
         install_first_response(connection, rebuild=rebuild)
         return
-    for name in _POSTGRES_TRIGGERS:
-        table = _POSTGRES_TABLES.get(name, "messages")
-        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
+    enable_postgres_triggers(connection, _postgres_triggers())
     if rebuild:
         rebuild_first_responses(connection)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from services.storage.trigger_switch import disable_triggers, enable_postgres_triggers
 from services.storage.value_buckets import Measure, bucket_sql
 
 SLOT_SECONDS = 900
@@ -255,12 +256,7 @@ def floor_totals_worked_out(dialect: str) -> list[str]:
 
 def suspend_floor_totals(connection: Connection) -> None:
     """For a bulk load: no trigger call per chat, one rebuild at the end (resume_floor_totals)."""
-    if connection.dialect.name == "postgresql":
-        for name in _POSTGRES_TRIGGERS:
-            connection.execute(text(f"ALTER TABLE chats DISABLE TRIGGER {name}"))
-        return
-    for name in _sqlite_triggers():
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    disable_triggers(connection, (("chats", name) for name in _POSTGRES_TRIGGERS), _sqlite_triggers())
 
 
 def resume_floor_totals(connection: Connection) -> None:
@@ -268,6 +264,5 @@ def resume_floor_totals(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         install_floor_totals(connection)
         return
-    for name in _POSTGRES_TRIGGERS:
-        connection.execute(text(f"ALTER TABLE chats ENABLE TRIGGER {name}"))
+    enable_postgres_triggers(connection, (("chats", name) for name in _POSTGRES_TRIGGERS))
     rebuild_floor_totals(connection)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from services.storage.trigger_switch import disable_triggers, enable_postgres_triggers
 from services.storage.value_buckets import BOUNDS, Measure
 
 TABLE = "agent_running_buckets"
@@ -221,12 +222,7 @@ def running_buckets_worked_out(dialect: str) -> list[str]:
 
 def suspend_running_buckets(connection: Connection) -> None:
     """For a bulk load: no trigger call per chat, one rebuild at the end (resume_running_buckets)."""
-    if connection.dialect.name == "postgresql":
-        for name in _POSTGRES_TRIGGERS:
-            connection.execute(text(f"ALTER TABLE chats DISABLE TRIGGER {name}"))
-        return
-    for name in _sqlite_triggers():
-        connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    disable_triggers(connection, (("chats", name) for name in _POSTGRES_TRIGGERS), _sqlite_triggers())
 
 
 def resume_running_buckets(connection: Connection) -> None:
@@ -234,6 +230,5 @@ def resume_running_buckets(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         install_running_buckets(connection)
         return
-    for name in _POSTGRES_TRIGGERS:
-        connection.execute(text(f"ALTER TABLE chats ENABLE TRIGGER {name}"))
+    enable_postgres_triggers(connection, (("chats", name) for name in _POSTGRES_TRIGGERS))
     rebuild_running_buckets(connection)
