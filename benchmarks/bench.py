@@ -21,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_databases import database_url
 
 from scenarios import Scenario, scenarios
 from services.database import open_database, upgrade_database
@@ -61,7 +62,7 @@ def _parse_args() -> argparse.Namespace:
 
 
 def _prepared_database(engine: str, args: argparse.Namespace) -> Database:
-    url = _sqlite_url(args) if engine == "sqlite" else _postgres_url(args)
+    url = database_url(engine, args.data_dir, args.chats)
     if engine == "postgresql":
         upgrade_database(url)  # as its administrator would; a desktop never alters a PostgreSQL schema
     database = open_database(url, create_and_seed=False)
@@ -75,24 +76,6 @@ def _prepared_database(engine: str, args: argparse.Namespace) -> Database:
         with database.engine.connect() as connection:
             connection.execute(text("ANALYZE"))
     return database
-
-
-def _sqlite_url(args: argparse.Namespace) -> str:
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{args.data_dir / f'arthur-{args.chats}.db'}"
-
-
-def _postgres_url(args: argparse.Namespace) -> str:
-    server = os.environ.get("ARTHUR_TEST_POSTGRES_URL")
-    if not server:
-        sys.exit("ARTHUR_TEST_POSTGRES_URL is not set: run through scripts/benchmark.sh")
-    name = f"arthur_bench_{args.chats}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def _report(engine: str, scenario: Scenario) -> None:

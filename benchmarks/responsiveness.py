@@ -21,7 +21,10 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_databases import database_url
 
 from services.database import upgrade_database
 
@@ -70,7 +73,7 @@ def _chosen(actions: str) -> tuple[str, ...]:
 
 def _prepared_database(engine: str, args: argparse.Namespace) -> str:
     """The database's URL, generated the first time (as benchmarks/bench.py names it, so both reuse it)."""
-    url = _sqlite_url(args) if engine == "sqlite" else _postgres_url(args)
+    url = database_url(engine, args.data_dir, args.chats)
     upgrade_database(url)  # as the administrator would (an older benchmark database gains what is new)
     probe = create_engine(url)
     try:
@@ -89,24 +92,6 @@ def _prepared_database(engine: str, args: argparse.Namespace) -> str:
             connection.execute(text("ANALYZE"))
         analyze.dispose()
     return url
-
-
-def _sqlite_url(args: argparse.Namespace) -> str:
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{args.data_dir / f'arthur-{args.chats}.db'}"
-
-
-def _postgres_url(args: argparse.Namespace) -> str:
-    server = os.environ.get("ARTHUR_TEST_POSTGRES_URL")
-    if not server:
-        sys.exit("ARTHUR_TEST_POSTGRES_URL is not set: run through scripts/with-postgres.sh")
-    name = f"arthur_bench_{args.chats}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def _run_child(url: str, args: argparse.Namespace) -> list[dict[str, object]]:
