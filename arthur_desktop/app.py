@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from arthur_desktop import __version__
 from arthur_desktop.context import open_context
 from arthur_desktop.icons import app_icon
+from arthur_desktop.long_lived import set_aside_start_up_objects
 from arthur_desktop.main_window import DEFAULT_SIZE, MainWindow
 from arthur_desktop.messages import error_message
 from services.errors import ArthurError
@@ -43,6 +44,7 @@ def run_window(args: argparse.Namespace) -> int:
         if screenshot is not None:
             return take_screenshot(window, Path(screenshot))
         show_unexpected_errors_in_a_dialog()
+        set_aside_start_up_objects()
         window.restore_layout()
         window.show()
         window.start()

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QTableView
 
 from arthur_desktop.app import application
 from arthur_desktop.context import open_context
+from arthur_desktop.long_lived import set_aside_start_up_objects
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.widgets.date_range_filter import ALL_TIME, LAST_7_DAYS, LAST_30_DAYS, TODAY
 
@@ -180,6 +181,7 @@ def main(database_url: str, config_path: str, seconds: float, *, pump: bool, see
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(context, settings)  # as run_window, minus the error dialog: errors are counted instead
     window.save_layout_on_close = False
+    set_aside_start_up_objects()
     window.show()
     window.start()
     manager, started = Manager(window, random.Random(seed)), time.monotonic()

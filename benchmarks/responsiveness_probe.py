@@ -2,10 +2,12 @@
 
 A tick that comes 140 ms after the previous one means the event loop was busy (or blocked) for 140 ms: no input
 was handled and nothing was painted. Qt's own layout and painting count, as they run on the same thread.
+Python's full garbage-collection passes are timed too (they stop every thread), to tell them from our own work.
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import time
@@ -24,6 +26,7 @@ class Gaps:
     gaps_ms: tuple[float, ...]
     seconds: float
     finished: bool  # False when the action's work had not ended by the time limit
+    full_collections_ms: tuple[float, ...] = ()  # Python's full garbage-collection passes meanwhile
 
     @property
     def longest_ms(self) -> float:
@@ -76,14 +79,16 @@ class TickProbe(QObject):
         QTimer.singleShot(0, begin)
         self._limit.start(int(self._limit_seconds * 1000))
         began = time.perf_counter()
-        loop.exec()
+        with FullCollections() as collections:
+            loop.exec()
         self._timer.stop()
         self._limit.stop()
         self._loop = None
         ticks = self._ticks
         gaps = tuple(round((b - a) * 1000, 2) for a, b in itertools.pairwise(ticks))
         ended = self._finished_at if self._finished_at is not None else time.perf_counter()
-        return Gaps(gaps, round(ended - began, 3), self._finished_at is not None)
+        finished = self._finished_at is not None
+        return Gaps(gaps, round(ended - began, 3), finished, tuple(collections.durations_ms))
 
     def _give_up(self) -> None:
         if self._loop is not None:
@@ -97,3 +102,27 @@ class TickProbe(QObject):
                 self._finished_at = time.perf_counter()
         elif (now - self._finished_at) * 1000 >= self._settle_ms and self._loop is not None:
             self._loop.quit()
+
+
+class FullCollections:
+    """While entered: how long each of Python's full (generation 2) garbage-collection passes took."""
+
+    def __init__(self) -> None:
+        self.durations_ms: list[float] = []
+        self._started: float | None = None
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._observe)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self._started is not None:
+            self.durations_ms.append(round((time.perf_counter() - self._started) * 1000, 2))
+            self._started = None

@@ -6,10 +6,10 @@ each second (set_now), so the queue ticks without reading the database again."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QIcon
@@ -24,6 +24,8 @@ from services.local_time import display_zone, format_local
 from services.queue import ChatAlert, chat_alert, waited_seconds
 from services.results import ChatChanges, ChatCursor, ChatPage, ChatSort, ChatSortKey, ChatStatus, ChatSummary
 
+_FIELDS = tuple(field.name for field in fields(ChatSummary))
+_STATUS_AT, _CHAT_ID_AT = _FIELDS.index("status"), _FIELDS.index("chat_id")
 _STATUS_ORDER = {ChatStatus.WAITING: 0, ChatStatus.IN_PROGRESS: 1, ChatStatus.ENDED: 2}
 _STATUS_COLOURS = {ChatStatus.WAITING: "#b45309", ChatStatus.IN_PROGRESS: "#1d4ed8", ChatStatus.ENDED: None}
 ALERT_COLOUR = "#dc2626"
@@ -142,14 +144,14 @@ class ChatModel(RecordTableModel[ChatSummary]):
         for first, last in _runs(rows):
             self.dataChanged.emit(self.index(first, WAITED_COLUMN), self.index(last, WAITED_COLUMN))
         for row in rows:
-            chat = self._rows[row]
+            chat = self.row_at(row)
             if chat.status is not ChatStatus.ENDED and self.alert(chat, before) != self.alert(chat):
                 self.dataChanged.emit(self.index(row, STATUS_COLUMN), self.index(row, STATUS_COLUMN))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         column, row = index.column(), index.row()
         if column in (STATUS_COLUMN, WAITED_COLUMN) and index.isValid() and 0 <= row < len(self._rows):
-            answer = self._clock_data(self._rows[row], column, role)
+            answer = self._clock_data(self.row_at(row), column, role)
             if answer is not _NOT_FROM_CLOCK:
                 return answer
         return super().data(index, role)
@@ -158,9 +160,11 @@ class ChatModel(RecordTableModel[ChatSummary]):
     def chat_sort(self) -> ChatSort | None:
         return self._chat_sort
 
-    def open_chats(self) -> dict[int, ChatSummary]:
-        """The chats shown that may still change, waiting or in progress (an ended chat is final), by id."""
-        return {chat_id: self.row_at(self._position(chat_id)) for chat_id in self._open}
+    def open_chats(self) -> dict[int, object]:
+        """The chats shown that may still change, waiting or in progress (an ended chat is final), by id, each
+        in the form the model keeps it: prepare_changes compares them, off the GUI thread."""
+        rows, first, numbers = self._rows, self._first, self._numbers
+        return {chat_id: rows[numbers[chat_id] - first] for chat_id in self._open}
 
     def chat_at(self, position: int) -> int:
         return self.row_at(position).chat_id
@@ -179,10 +183,10 @@ class ChatModel(RecordTableModel[ChatSummary]):
         self.append_rows(page.chats if prepared is None else prepared)
         self._note_open(page.chats)
 
-    def prepare_changes(self, changes: ChatChanges, shown: Mapping[int, ChatSummary]) -> PreparedChanges:
+    def prepare_changes(self, changes: ChatChanges, shown: Mapping[int, object]) -> PreparedChanges:
         """The changes with their cells worked out, keeping only the re-read chats that differ from shown
         (open_chats when the refresh began). Reads nothing else of the model: a worker thread may call it."""
-        changed = [chat for chat in changes.current if shown.get(chat.chat_id) != chat]
+        changed = [chat for chat in changes.current if shown.get(chat.chat_id) != self._keep(chat)]
         new = self.prepare(new.chat for new in changes.new)
         return PreparedChanges(
             self.prepare(changed), changes.gone, tuple(zip((n.after for n in changes.new), new, strict=True))
@@ -229,10 +233,20 @@ class ChatModel(RecordTableModel[ChatSummary]):
             self._fetching = True
             self.more_wanted.emit(self._next_cursor)
 
-    def _position(self, chat_id: int) -> int:
-        position = self.row_for_key(chat_id)
-        assert position is not None, chat_id
-        return position
+    def _keep(self, row: ChatSummary) -> tuple[object, ...]:
+        """A plain tuple of strings, numbers and times (the status by its value): the garbage collector stops
+        walking it, so its full passes, which stop the GUI thread, do not grow with the rows loaded."""
+        values = [getattr(row, name) for name in _FIELDS]
+        values[_STATUS_AT] = row.status.value
+        return tuple(values)
+
+    def _restore(self, kept: tuple[Any, ...]) -> ChatSummary:
+        values = list(kept)
+        values[_STATUS_AT] = ChatStatus(kept[_STATUS_AT])
+        return ChatSummary(*values)
+
+    def _kept_key(self, kept: tuple[Any, ...]) -> int:
+        return cast(int, kept[_CHAT_ID_AT])
 
     def _note_open(self, chats: Iterable[ChatSummary]) -> None:
         for chat in chats:

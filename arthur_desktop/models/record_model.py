@@ -1,7 +1,9 @@
 """A thin table model over frozen dataclasses, one row each, described by its columns.
 
 Each row's display texts, sort values, colours and tooltips are worked out once, when the row arrives, and
-kept as plain tuples: data() only looks them up, since a view asks for thousands of cells while it paints.
+kept as plain tuples: data() only looks them up, since a view asks for thousands of cells while it paints. Plain
+tuples of strings and numbers also drop out of the garbage collector's sight (a NamedTuple would not), so 100,000
+loaded rows do not lengthen each of its full passes, which stop the GUI thread.
 Rows are appended and inserted without touching the rows already there.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -53,13 +55,9 @@ def number_sort(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-class Cells(NamedTuple):
-    """One row as a view asks for it, per column."""
-
-    display: tuple[str, ...]
-    sort: tuple[Any, ...]
-    colour: tuple[str | None, ...]
-    tooltip: tuple[str | None, ...]
+# One row as a view asks for it: per column, its display texts, sort values, colour names and tooltips.
+Cells = tuple[tuple[str, ...], tuple[Any, ...], tuple[str | None, ...], tuple[str | None, ...]]
+DISPLAY, SORT, COLOUR, TOOLTIP = range(4)
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,8 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     """Rows are frozen dataclasses; the row object is under UserRole, its key under KEY_ROLE.
 
     sort() orders the rows here, with rows lacking the column's value last in either direction and ties by key;
-    later set_rows keep that order.
+    later set_rows keep that order. A subclass may keep its rows in another form (_keep, _restore, _kept_key),
+    e.g. plain tuples that the garbage collector does not walk.
     """
 
     def __init__(
@@ -86,7 +85,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._columns = tuple(columns)
         self._key = key
-        self._rows: list[Row] = []
+        self._rows: list[Any] = []  # in the form _keep gives
         self._cells: list[Cells] = []
         self._keys: set[Hashable] = set()
         self._numbers: dict[Hashable, int] = {}  # see _number_rows
@@ -98,7 +97,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
     @property
     def rows(self) -> tuple[Row, ...]:
-        return tuple(self._rows)
+        return tuple(map(self._restore, self._rows))
 
     def prepare(self, rows: Iterable[Row]) -> list[Prepared[Row]]:
         """Rows with their cells worked out. Reads nothing but the columns, so a worker thread may call it and
@@ -108,7 +107,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
     def set_rows(self, rows: Sequence[Row] | Sequence[Prepared[Row]]) -> None:
         """Same keys in the same order: dataChanged, so views keep selection and scroll; else a reset."""
         pairs = self._in_order(self._prepared(rows))
-        if [self._key(row) for row, _ in pairs] != [self._key(r) for r in self._rows]:
+        if [self._kept_key(kept) for kept, _ in pairs] != [self._kept_key(kept) for kept in self._rows]:
             self.beginResetModel()
             self._replace_all(pairs)
             self.endResetModel()
@@ -135,7 +134,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         """New data for rows already shown (others are ignored), in place: dataChanged for each changed row."""
         last_column = self.columnCount() - 1
         for row, cells in self._prepared(rows):
-            position = self.row_for_key(self._key(row))
+            position = self.row_for_key(self._kept_key(row))
             if position is not None and self._rows[position] != row:
                 self._rows[position], self._cells[position] = row, cells
                 self.dataChanged.emit(self.index(position, 0), self.index(position, last_column))
@@ -145,7 +144,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         positions = sorted({p for p in map(self.row_for_key, keys) if p is not None}, reverse=True)
         for position in positions:
             self.beginRemoveRows(QModelIndex(), position, position)
-            self._keys.discard(self._key(self._rows[position]))
+            self._keys.discard(self._kept_key(self._rows[position]))
             del self._rows[position], self._cells[position]
             self.endRemoveRows()
         if positions:
@@ -156,17 +155,17 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         return None if number is None else number - self._first
 
     def key_at(self, position: int) -> Hashable:
-        return self._key(self._rows[position])
+        return self._kept_key(self._rows[position])
 
     def row_at(self, position: int) -> Row:
-        return self._rows[position]
+        return self._restore(self._rows[position])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order) if 0 <= column < len(self._columns) else None
         if self._sort is None:
             return
         self.layoutAboutToBeChanged.emit()
-        old_keys = [self._key(row) for row in self._rows]
+        old_keys = [self._kept_key(kept) for kept in self._rows]
         pairs = self._in_order(list(zip(self._rows, self._cells, strict=True)))
         self._rows, self._cells = [row for row, _ in pairs], [cells for _, cells in pairs]
         self._number_rows()
@@ -186,21 +185,21 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         if not index.isValid() or not 0 <= row < len(self._rows) or not 0 <= column < len(self._columns):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells[row].display[column]
+            return self._cells[row][DISPLAY][column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._alignments[column]
         if role == Qt.ItemDataRole.ForegroundRole:
-            colour = self._cells[row].colour[column]
+            colour = self._cells[row][COLOUR][column]
             return None if colour is None else self._text_colour(colour)
         if role == SORT_ROLE:
-            value = self._cells[row].sort[column]
+            value = self._cells[row][SORT][column]
             return self._no_sort_value[column] if value is None else value  # a proxy sorts no value last
         if role == Qt.ItemDataRole.UserRole:
-            return self._rows[row]
+            return self._restore(self._rows[row])
         if role == KEY_ROLE:
-            return self._key(self._rows[row])
+            return self._kept_key(self._rows[row])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._cells[row].tooltip[column]
+            return self._cells[row][TOOLTIP][column]
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -214,21 +213,21 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return self._columns[section].header_tooltip
         return None
 
-    def _replace_all(self, pairs: Sequence[tuple[Row, Cells]]) -> None:
+    def _replace_all(self, pairs: Sequence[tuple[Any, Cells]]) -> None:
         self._rows = [row for row, _ in pairs]
         self._cells = [cells for _, cells in pairs]
-        self._keys = {self._key(row) for row in self._rows}
+        self._keys = {self._kept_key(kept) for kept in self._rows}
         self._number_rows()
 
     def _insert(self, rows: Iterable[Row] | Iterable[Prepared[Row]], first: int) -> int:
-        new_rows: list[Row] = []
+        new_rows: list[Any] = []
         new_cells: list[Cells] = []
         for item in rows:
             row = item.row if isinstance(item, Prepared) else item
             key = self._key(row)
             if key not in self._keys:
                 self._keys.add(key)
-                new_rows.append(row)
+                new_rows.append(self._keep(row))
                 new_cells.append(item.cells if isinstance(item, Prepared) else self._cells_of(row))
         if not new_rows:
             return 0
@@ -239,7 +238,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         if first == 0:
             self._first -= len(new_rows)  # the rows below keep their numbers: nothing else to renumber
         if first == 0 or at_end:
-            self._numbers.update((self._key(row), self._first + first + i) for i, row in enumerate(new_rows))
+            self._numbers.update((self._kept_key(kept), self._first + first + i) for i, kept in enumerate(new_rows))
         else:
             self._number_rows()  # in between: the rows below move
         self.endInsertRows()
@@ -249,31 +248,46 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
         """Each row's number; its position is its number minus _first, so rows added at either end leave the
         others' numbers alone."""
         self._first = 0
-        self._numbers = {self._key(row): i for i, row in enumerate(self._rows)}
+        self._numbers = {self._kept_key(kept): i for i, kept in enumerate(self._rows)}
 
-    def _prepared(self, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> list[tuple[Row, Cells]]:
-        """Rows with their cells, worked out here unless prepared."""
-        return [(item.row, item.cells) if isinstance(item, Prepared) else (item, self._cells_of(item)) for item in rows]
+    def _prepared(self, rows: Iterable[Row] | Iterable[Prepared[Row]]) -> list[tuple[Any, Cells]]:
+        """Rows in their kept form with their cells, worked out here unless prepared."""
+        keep = self._keep
+        return [
+            (keep(item.row), item.cells) if isinstance(item, Prepared) else (keep(item), self._cells_of(item))
+            for item in rows
+        ]
+
+    def _keep(self, row: Row) -> Any:
+        """The form a row is kept in: the row itself, unless a subclass says otherwise."""
+        return row
+
+    def _restore(self, kept: Any) -> Row:
+        return cast(Row, kept)
+
+    def _kept_key(self, kept: Any) -> Hashable:
+        """The key of a row in its kept form (asked for every row when they are numbered again)."""
+        return self._key(self._restore(kept))
 
     def _cells_of(self, row: Row) -> Cells:
         columns = self._columns
-        return Cells(
+        return (
             tuple(c.display(row) for c in columns),
             tuple(c.sort_value(row) for c in columns),
             tuple(None if c.colour is None else c.colour(row) for c in columns),
             tuple(None if c.tooltip is None else c.tooltip(row) for c in columns),
         )
 
-    def _in_order(self, pairs: list[tuple[Row, Cells]]) -> list[tuple[Row, Cells]]:
+    def _in_order(self, pairs: list[tuple[Any, Cells]]) -> list[tuple[Any, Cells]]:
         """By the sort column's value, ties by key, in the sort's direction; rows without a value last."""
         if self._sort is None:
             return pairs
         column, order = self._sort
         descending = order == Qt.SortOrder.DescendingOrder
-        present = [pair for pair in pairs if pair[1].sort[column] is not None]
-        missing = [pair for pair in pairs if pair[1].sort[column] is None]
-        tie: Callable[[Row], Any] = self._key  # keys are ids: they compare
-        present.sort(key=lambda pair: (pair[1].sort[column], tie(pair[0])), reverse=descending)
+        present = [pair for pair in pairs if pair[1][SORT][column] is not None]
+        missing = [pair for pair in pairs if pair[1][SORT][column] is None]
+        tie: Callable[[Any], Any] = self._kept_key  # keys are ids: they compare
+        present.sort(key=lambda pair: (pair[1][SORT][column], tie(pair[0])), reverse=descending)
         missing.sort(key=lambda pair: tie(pair[0]), reverse=descending)
         return present + missing
 
