@@ -67,9 +67,11 @@ def _measure(window: MainWindow, probe: TickProbe, action: Action, settings: Set
         gaps.append(probe.measure(partial(start, window, run, settings)))
     pooled = Gaps(tuple(g for one in gaps for g in one.gaps_ms), sum(g.seconds for g in gaps), True)
     collections = [c for one in gaps for c in one.full_collections_ms]
+    each = ", ".join(f"{g.longest_ms:.0f}" for g in gaps)
     print(
         f"  {action.name}: longest {pooled.longest_ms:.0f} ms, p99 {pooled.p99_ms:.0f} ms, "
-        f"{len(gaps)} run(s) in {pooled.seconds:.1f} s; {len(collections)} full GC pass(es), "
+        f"{len(gaps)} run(s) in {pooled.seconds:.1f} s (longest each: {each}); "
+        f"{len(collections)} full GC pass(es), "
         f"longest {max(collections, default=0):.0f} ms",
         file=sys.stderr,
         flush=True,
@@ -83,5 +85,6 @@ def _measure(window: MainWindow, probe: TickProbe, action: Action, settings: Set
         "finished": all(g.finished for g in gaps),
         "full_gc_passes": len(collections),
         "longest_full_gc_ms": max(collections, default=0.0),
+        "longest_each_ms": [g.longest_ms for g in gaps],
         "at": time.strftime("%H:%M:%S"),
     }
