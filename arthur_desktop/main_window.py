@@ -29,6 +29,7 @@ from arthur_desktop.workers import TaskRunner
 from services.end_chats import EndChatOutcome
 from services.formatting import agent_label
 from services.results import AgentPerformance, DeliveryRecord, EndChatResult
+from services.shared_reports import reuse_seconds_for
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,9 @@ class MainWindow(QMainWindow):
         return self._context
 
     def start(self) -> None:
-        """Load every table, retry the transcripts left queued, start the automatic refresh and live changes."""
-        self.refresh()
+        """Load every table (a team's shared reports will do, as at the automatic refresh), retry the transcripts
+        left queued, start the automatic refresh and live changes."""
+        self.refresh(reuse_seconds_for(self._context.config.refresh_seconds))
         self.deliveries_panel.retry_all()
         seconds = self._context.config.refresh_seconds
         if seconds > 0:
@@ -92,13 +94,15 @@ class MainWindow(QMainWindow):
         self.live_changes.start()
 
     @Slot()
-    def refresh(self) -> None:
-        self.performance_panel.refresh()
+    def refresh(self, reuse_seconds: float = 0.0) -> None:
+        """Every panel again. The reports a team shares (services.shared_reports) are read from another desktop's
+        when younger than reuse_seconds (the start, the automatic refresh), else worked out now (F5, End chat)."""
+        self.performance_panel.refresh(reuse_seconds)
         self.chat_panel.refresh()
         self.deliveries_panel.refresh()
-        self.chart.refresh()
+        self.chart.refresh(reuse_seconds)
         self.trends.refresh()
-        self.summary_strip.refresh()
+        self.summary_strip.refresh(reuse_seconds)
 
     def restore_layout(self) -> None:
         settings = self._settings
@@ -238,7 +242,7 @@ class MainWindow(QMainWindow):
         if any(self.runner.is_running(panel.SOURCE) for panel in self._loading_panels()):
             self._refresh_retry.start()
         else:
-            self.refresh()
+            self.refresh(reuse_seconds_for(self._context.config.refresh_seconds))
 
     @Slot()
     def _show_live_changes(self) -> None:

@@ -34,6 +34,12 @@ from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus
+from services.shared_reports import (
+    reuse_seconds_for,
+    shared_agent_performance,
+    shared_distribution,
+    shared_floor_summary,
+)
 from services.storage.change_feed import ChangeListener, open_change_listener
 from services.storage.database import Database, connect
 from services.transcripts import chat_transcript
@@ -56,6 +62,7 @@ class DesktopPlan:
     chart_shown: bool
     failing_share: float  # of deliveries, refused for now by the client (they wait for a retry)
     live_refreshes_all: bool  # as the window did before: every notice reloaded the performance table and chart
+    share_reports: bool  # False: every desktop works every report out, as before services.shared_reports
     seed: int
 
 
@@ -164,11 +171,14 @@ class SimulatedDesktop:
         database, plan = self._database, self.plan
         loads: list[Callable[[], object]] = [self._refresh_chat_list, lambda: list_deliveries(database.unit_of_work())]
         charted = False
+        # MainWindow: the start and the automatic refresh may reuse a team's shared reports; an own End chat works
+        # them out (services.shared_reports)
+        reuse = reuse_seconds_for(plan.refresh_seconds) if cause in ("start", "timer") else 0.0
         if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
-            loads.insert(0, lambda: agent_performance(database.unit_of_work(), None))
-            loads.insert(1, lambda: floor_summary(database.unit_of_work(), None, ServiceLevelTarget()))
+            loads.insert(0, lambda: self._report(shared_agent_performance, agent_performance, reuse))
+            loads.insert(1, lambda: self._report(self._shared_summary, self._summary, reuse))
             if plan.chart_shown:
-                loads.append(lambda: handling_time_distribution(database.unit_of_work(), None))
+                loads.append(lambda: self._report(shared_distribution, handling_time_distribution, reuse))
                 charted = True
         with self._wake:
             self._refreshing = True
@@ -183,6 +193,21 @@ class SimulatedDesktop:
             self.stats.refreshes.append(finished - started)
             (self.stats.chart_refreshes if charted else self.stats.plain_refreshes).append(finished - started)
             self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
+
+    def _report(self, shared: Callable[..., object], alone: Callable[..., object], reuse: float) -> object:
+        """A report as the window loads it, or as it did before the sharing (--no-sharing)."""
+        assert self._database is not None
+        if self.plan.share_reports:
+            return shared(self._database, None, reuse)
+        return alone(self._database.unit_of_work(), None)
+
+    @staticmethod
+    def _shared_summary(database: Database, window: None, reuse: float) -> object:
+        return shared_floor_summary(database, window, ServiceLevelTarget(), reuse)
+
+    @staticmethod
+    def _summary(uow: object, window: None) -> object:
+        return floor_summary(uow, window, ServiceLevelTarget())  # type: ignore[arg-type]
 
     def _refresh_chat_list(self) -> None:
         """ChatPanel.refresh: the first page once, then by difference (services.chat_changes)."""

@@ -55,7 +55,8 @@ def main() -> int:
         f"Arthur Desktop, many desktops: refresh every {args.refresh_seconds:g} s, {args.seconds:g} s measured, "
         f"{args.enders:.0%} ending a chat every {args.ends_every:g} s, {args.retriers:.0%} pressing Retry all every "
         f"{args.retries_every:g} s, {args.chart:.0%} with the chart shown; notices reload "
-        f"{'every panel' if args.live_refreshes_all else 'the lists'}; {os.cpu_count()} cores",
+        f"{'every panel' if args.live_refreshes_all else 'the lists'}; reports "
+        f"{'each worked out by every desktop' if args.no_sharing else 'shared'}; {os.cpu_count()} cores",
         flush=True,
     )
     print(HEADER, flush=True)
@@ -88,6 +89,11 @@ def _parse_args() -> argparse.Namespace:
         "--live-refreshes-all",
         action="store_true",
         help="every notice reloads the performance table and chart too, as before the measured change",
+    )
+    parser.add_argument(
+        "--no-sharing",
+        action="store_true",
+        help="every desktop works out every report, as before services.shared_reports",
     )
     parser.add_argument("--processes", type=int, default=0, help="worker processes (default: 2 per core)")
     parser.add_argument("--chats", type=int, default=1_000_000, help="for a generated database (1000000)")
@@ -170,6 +176,7 @@ def _plans(url: str, count: int, args: argparse.Namespace) -> list[DesktopPlan]:
             chart_shown=number >= count - chart,
             failing_share=args.failing,
             live_refreshes_all=args.live_refreshes_all,
+            share_reports=not args.no_sharing,
             seed=rng.randrange(1 << 30),
         )
         for number in range(count)

@@ -30,8 +30,9 @@ from arthur_desktop.widgets.handling_time_figures import (
     value_axis,
 )
 from arthur_desktop.workers import TaskRunner
-from services.distribution import AgentDistribution, handling_time_distribution
+from services.distribution import AgentDistribution
 from services.results import AgentPerformance, TimeWindow
+from services.shared_reports import shared_distribution
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -92,15 +93,16 @@ class HandlingTimeChart(QWidget):
         return list(self._shown)
 
     @Slot()
-    def refresh(self) -> None:
-        """Reload now if the chart is on screen; otherwise when it is next shown."""
+    def refresh(self, reuse_seconds: float = 0.0) -> None:
+        """Reload now if the chart is on screen, where a team's shared figures younger than reuse_seconds will do
+        (services.shared_reports); otherwise when it is next shown."""
         if not self.isVisible():
             self._stale = True
             return
         self._stale = False
         database, window = self._database, self._time_window()
         self._runner.start(
-            lambda: handling_time_distribution(database.unit_of_work(), window),
+            lambda: shared_distribution(database, window, reuse_seconds),
             self._show_rows,
             self._show_failure,
             key=self.SOURCE,

@@ -14,8 +14,8 @@ from arthur_desktop.widgets.date_range_filter import DateRangeFilter
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
-from services.performance import agent_performance
-from services.results import AgentPerformance, TimeWindow
+from services.results import AgentPerformance
+from services.shared_reports import shared_agent_performance
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,15 @@ class PerformancePanel(QWidget):
         self.table.activated.connect(self._activate_agent)
 
     @Slot()
-    def refresh(self) -> None:
+    def refresh(self, reuse_seconds: float = 0.0) -> None:
+        """Load the table; a team's shared one younger than reuse_seconds will do (services.shared_reports)."""
         database, window = self._database, self.date_filter.time_window()
-        self._runner.start(lambda: _load(database, window), self._show_rows, self._show_failure, key=self.SOURCE)
+        self._runner.start(
+            lambda: shared_agent_performance(database, window, reuse_seconds),
+            self._show_rows,
+            self._show_failure,
+            key=self.SOURCE,
+        )
 
     def add_above_table(self, widget: QWidget) -> None:
         layout = self.layout()
@@ -100,10 +106,6 @@ class PerformancePanel(QWidget):
         """Widths that fit any figure (or the header), set once: the person may change them (remembered);
         the rows are never measured, which would ask for every cell."""
         self.table.fit_columns(dict.fromkeys(range(1, self.model.columnCount()), _FIGURE_SAMPLE), stretch=0)
-
-
-def _load(database: Database, window: TimeWindow | None) -> list[AgentPerformance]:
-    return agent_performance(database.unit_of_work(), window)
 
 
 def _names(value: object) -> list[str]:

@@ -26,8 +26,8 @@ from arthur_desktop.widgets.tile_layout import TileLayout
 from arthur_desktop.workers import TaskRunner
 from services.clock import utc_now
 from services.floor_results import FloorSummary, ServiceLevelTarget
-from services.floor_summary import floor_summary
 from services.results import TimeWindow
+from services.shared_reports import shared_floor_summary
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,11 @@ class SummaryStrip(QFrame):
             layout.addWidget(tile)
 
     @Slot()
-    def refresh(self) -> None:
+    def refresh(self, reuse_seconds: float = 0.0) -> None:
+        """Load the figures; a team's shared ones younger than reuse_seconds will do (services.shared_reports)."""
         database, window, target, now = self._database, self._time_window(), self._target, self.clock()
         self._runner.start(
-            lambda: floor_summary(database.unit_of_work(), window, target, now=now),
+            lambda: shared_floor_summary(database, window, target, reuse_seconds, now=now),
             self._show_summary,
             self._show_failure,
             key=self.SOURCE,

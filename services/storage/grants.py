@@ -1,8 +1,9 @@
 """The manager's role on a team's PostgreSQL: exactly what a desktop needs, granted by the owner of the schema.
 
 A desktop reads the brief's tables, the outbox and the totals; sets chats.handle_end (End chat); writes the outbox
-(deliveries, with its id sequence); and LISTENs for live changes, which needs no grant. The totals that ending a
-chat changes are written by the triggers with their owner's rights (revision 0006_definer_rights), never by the role.
+(deliveries, with its id sequence) and the reports it shares with the other desktops (shared_reports); and LISTENs
+for live changes, which needs no grant. The totals that ending a chat changes are written by the triggers with their
+owner's rights (revision 0006_definer_rights), never by the role.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ MANAGER_READS = (
     "day_value_buckets",
     "slot_counts",
     "agent_running_buckets",
+    "shared_reports",
 )
 OUTBOX_SEQUENCE = "deliveries_delivery_id_seq"
 
@@ -53,5 +55,6 @@ def manager_grants(connection: Connection, role: str) -> list[str]:
         f"GRANT SELECT ON {', '.join(MANAGER_READS)} TO {who}",
         f"GRANT UPDATE (handle_end) ON chats TO {who}",
         f"GRANT INSERT, UPDATE ON deliveries TO {who}",
+        f"GRANT INSERT, UPDATE ON shared_reports TO {who}",
         f"GRANT USAGE ON SEQUENCE {OUTBOX_SEQUENCE} TO {who}",
     ]

@@ -21,6 +21,7 @@ REVISIONS = (
     "0005_live_floor",
     "0006_definer_rights",
     "0007_running_buckets",
+    "0008_shared_reports",
 )
 HEAD = REVISIONS[-1]
 NO_REVISION = "none"  # how status shows a database without one
