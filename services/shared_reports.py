@@ -34,6 +34,7 @@ Report = TypeVar("Report")
 LEASE_SECONDS = 30.0  # how long a claim to work a report out holds, should its desktop go away meanwhile
 FORMAT = "1"  # in each key: a later version that changes a report's shape does not read this one's
 _said: set[str] = set()
+_WORKED_OUT_HERE = "each is worked out here (a role granted before revision 0008: run `db grant` again)"
 
 
 def reuse_seconds_for(refresh_seconds: float) -> float:
@@ -116,7 +117,7 @@ def _shared(
             mine = reuse_seconds > 0 and claim_work(uow.session, report, LEASE_SECONDS)
             uow.commit()
     except DBAPIError as exc:
-        _say_once("read", f"Shared reports cannot be read ({type(exc.orig).__name__}); each is worked out here")
+        _say_once("read", f"Shared reports cannot be used ({type(exc.orig).__name__}); {_WORKED_OUT_HERE}")
         return work_out(uow)
     if not mine and older is not None:
         return older  # another desktop is working it out: the one before meanwhile
@@ -126,7 +127,7 @@ def _shared(
             store_shared(uow.session, report, kept.moment, encode(result), claimed=mine)
             uow.commit()
     except DBAPIError as exc:
-        _say_once("store", f"Shared reports cannot be kept ({type(exc.orig).__name__}); run `db grant` again")
+        _say_once("store", f"Shared reports cannot be kept ({type(exc.orig).__name__}); {_WORKED_OUT_HERE}")
     return result
 
 

@@ -3,6 +3,7 @@ password checked by the server, that does the whole desktop workflow and nothing
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -24,7 +25,9 @@ from services.end_chat import end_chat
 from services.export import export_chats_csv, export_performance_csv
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus, DeliveryStatus
+from services.shared_reports import shared_agent_performance
 from services.storage.change_feed import open_change_listener
+from services.storage.database import connect
 from services.transcripts import chat_transcript
 
 pytestmark = pytest.mark.postgres
@@ -122,6 +125,30 @@ def test_the_manager_role_does_the_whole_desktop_workflow(team: Team, tmp_path: 
     assert (exported, chats_exported) == (3, 5)
 
 
+def test_the_manager_role_shares_reports_and_without_the_grant_still_sees_its_figures(
+    team: Team, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("services.shared_reports._said", set())  # said once per process: this test's process too
+    database = open_database(team.manager_url)
+    owner = create_engine(team.owner_url)
+    try:
+        shared = shared_agent_performance(database, None, 15)
+        with owner.begin() as connection:
+            kept = connection.execute(text("SELECT count(*) FROM shared_reports")).scalar_one()
+            connection.execute(text("DELETE FROM shared_reports"))
+            connection.execute(text(f"REVOKE INSERT, UPDATE ON shared_reports FROM {team.manager}"))  # a grant of 0007
+        with caplog.at_level(logging.WARNING, logger="services.shared_reports"):
+            without = shared_agent_performance(database, None, 15)
+    finally:
+        with owner.begin() as connection:
+            connection.execute(text(f"GRANT INSERT, UPDATE ON shared_reports TO {team.manager}"))
+        owner.dispose()
+        database.dispose()
+
+    assert kept == 1 and shared == without == agent_performance(connect(team.owner_url).unit_of_work())
+    assert "run `db grant` again" in caplog.text
+
+
 REFUSED = [
     "CREATE TABLE notes (note TEXT)",
     "CREATE TEMPORARY TABLE notes (note TEXT)",
@@ -143,6 +170,7 @@ REFUSED = [
     "DELETE FROM chats WHERE chat_id = 1",
     "DELETE FROM messages",
     "DELETE FROM alembic_version",
+    "DELETE FROM shared_reports",
 ]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
+from seed_data import SEED_DAY, add_chat
 from services.database import open_database
 from services.distribution import handling_time_distribution
 from services.floor_results import ServiceLevelTarget
@@ -26,7 +27,6 @@ from services.shared_reports import (
     shared_floor_summary,
 )
 from services.storage.database import Database, connect
-from tests.seed_data import SEED_DAY, add_chat
 
 REUSE = 15.0
 PERFORMANCE_KEY = "agent_performance|1|open/open"
