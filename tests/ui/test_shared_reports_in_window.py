@@ -1,0 +1,72 @@
+"""On a team's PostgreSQL the automatic refresh reads the reports another desktop kept moments ago; F5 works them
+out as they are now (services.shared_reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from arthur_desktop.context import WindowContext
+from arthur_desktop.main_window import MainWindow
+from services.config import load_config
+from services.storage.database import Database
+from window_helpers import wait_until_idle, write_config
+
+
+@pytest.fixture
+def window(qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_folder: Path) -> Iterator[MainWindow]:
+    path = write_config(
+        tmp_path,
+        f'client = "absolutely_class_airlines"\n[absolutely_class_airlines]\noutput_folder = "{output_folder}"\n',
+        refresh_seconds=120,  # shared reports up to a minute old will do
+    )
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    opened = MainWindow(WindowContext(postgres_database, load_config(str(path), {})), settings)
+    qtbot.addWidget(opened)
+    opened.show()
+    with qtbot.waitSignal(opened.initial_load_done, timeout=10_000):
+        opened.start()
+    wait_until_idle(qtbot, opened)
+    yield opened
+    opened.close()
+    opened.runner.wait_for_done()
+
+
+def in_progress_shown(window: MainWindow) -> tuple[int, str]:
+    table = sum(row.chats_in_progress for row in window.performance_panel.model.rows)
+    return table, window.summary_strip.texts()["In progress"]
+
+
+def end_every_chat_in_progress(database: Database) -> None:
+    """Another program, which sends no notice."""
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE chats SET handle_end = handle_start + interval '1 minute' WHERE handle_end IS NULL")
+        )
+
+
+@pytest.mark.postgres
+def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
+    qtbot: QtBot, window: MainWindow, postgres_database: Database
+) -> None:
+    before = in_progress_shown(window)
+    assert before[0] > 0
+    end_every_chat_in_progress(postgres_database)
+
+    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
+        window.refresh_timer.start(1)  # the timer going off, as every refresh_seconds
+    window.refresh_timer.stop()
+    wait_until_idle(qtbot, window)
+    reused = in_progress_shown(window)
+    window.activateWindow()
+    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    wait_until_idle(qtbot, window)
+
+    assert reused == before
+    assert in_progress_shown(window) == (0, "0")
