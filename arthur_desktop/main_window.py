@@ -6,7 +6,7 @@ import logging
 from functools import partial
 from itertools import pairwise
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         # A whole refresh that found a load still running tries again a little later (a notice's retry, by
         # live_changes.defer, reloads the lists only).
         self._refresh_retry = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._change_heard = QElapsedTimer()  # since another desktop last told of a change
         self.save_layout_on_close = True
         self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE, SummaryStrip.SOURCE}
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Load every table (a team's shared reports will do, as at the automatic refresh), retry the transcripts
         left queued, start the automatic refresh and live changes."""
-        self.refresh(reuse_seconds_for(self._context.config.refresh_seconds))
+        self.refresh(self._reuse_seconds())
         self.deliveries_panel.retry_all()
         seconds = self._context.config.refresh_seconds
         if seconds > 0:
@@ -242,13 +243,22 @@ class MainWindow(QMainWindow):
         if any(self.runner.is_running(panel.SOURCE) for panel in self._loading_panels()):
             self._refresh_retry.start()
         else:
-            self.refresh(reuse_seconds_for(self._context.config.refresh_seconds))
+            self.refresh(self._reuse_seconds())
+
+    def _reuse_seconds(self) -> float:
+        """How old a team's shared report may be: half the refresh interval, and never from before the last change
+        another desktop told of (a report worked out since then has seen it)."""
+        seconds = reuse_seconds_for(self._context.config.refresh_seconds)
+        if self._change_heard.isValid():
+            seconds = min(seconds, self._change_heard.elapsed() / 1000)
+        return seconds
 
     @Slot()
     def _show_live_changes(self) -> None:
         """Another desktop changed a chat or a delivery: the two lists reload at once. The performance table and the
         chart add up every chat, so they wait for the automatic refresh; otherwise each end would make every
         desktop of the team add up a million chats at the same moment (benchmarks/desktops.py)."""
+        self._change_heard.start()
         if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
             self._refresh_when_idle()
             return

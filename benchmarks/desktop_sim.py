@@ -116,6 +116,7 @@ class SimulatedDesktop:
         self._wake = threading.Condition()
         self._wanted_at: float | None = None  # a live or own refresh waiting for its moment
         self._wanted_cause = "live"
+        self._change_heard: float | None = None  # time.monotonic() of the last notice heard
         self._refreshing = False
         self._in_progress: list[int] = []
         self._chats_lock = threading.Lock()
@@ -174,6 +175,8 @@ class SimulatedDesktop:
         # MainWindow: the start and the automatic refresh may reuse a team's shared reports; an own End chat works
         # them out (services.shared_reports)
         reuse = reuse_seconds_for(plan.refresh_seconds) if cause in ("start", "timer") else 0.0
+        if self._change_heard is not None:  # MainWindow._reuse_seconds: never a report from before a notice
+            reuse = min(reuse, time.monotonic() - self._change_heard)
         if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
             loads.insert(0, lambda: self._report(shared_agent_performance, agent_performance, reuse))
             loads.insert(1, lambda: self._report(self._shared_summary, self._summary, reuse))
@@ -241,6 +244,7 @@ class SimulatedDesktop:
             listener = open_change_listener(self._database)
             while listener is not None and not self._stop.is_set() and time.time() < self.plan.stop_at:
                 if listener.wait(LISTEN_SLICE_SECONDS):
+                    self._change_heard = time.monotonic() + DEBOUNCE_SECONDS  # where the window starts counting
                     self._want_refresh(DEBOUNCE_SECONDS, "live")
         except Exception as exc:
             self._error(exc)

@@ -145,7 +145,11 @@ def test_the_manager_role_shares_reports_and_without_the_grant_still_sees_its_fi
         owner.dispose()
         database.dispose()
 
-    assert kept == 1 and shared == without == agent_performance(connect(team.owner_url).unit_of_work())
+    as_owner = connect(team.owner_url)
+    try:
+        assert kept == 1 and shared == without == agent_performance(as_owner.unit_of_work())
+    finally:
+        as_owner.dispose()
     assert "run `db grant` again" in caplog.text
 
 
