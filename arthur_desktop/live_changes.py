@@ -7,12 +7,13 @@ window's automatic refresh shows other desktops' changes.
 from __future__ import annotations
 
 import logging
+import random
 from time import monotonic
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from arthur_desktop.messages import error_message
-from services.storage.change_feed import ChangeListener, open_change_listener
+from services.storage.change_feed import ChangeListener, Noticed, noticed, open_change_listener
 from services.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 WAIT_SECONDS = 0.5  # how long one wait blocks, so a stop request is seen within about half a second
 RECONNECT_SECONDS = 10.0
 DEBOUNCE_MS = 250
+# Every desktop of a team hears a notice at the same moment; each waits a random part of this more, so that their
+# reloads reach the server spread over a second rather than all at once (benchmarks/desktops.py).
+SPREAD_MS = 1000
 
 
 class ListenerThread(QThread):
@@ -65,18 +69,27 @@ class ListenerThread(QThread):
 
 
 class LiveChanges(QObject):
-    """Emits changed (on the GUI thread) shortly after the first of a burst of notices."""
+    """Emits changed (on the GUI thread) with what the notices told of, shortly after the first of a burst."""
 
-    changed = Signal()
+    changed = Signal(object)  # services.storage.change_feed.Noticed
     listening = Signal()
     failed = Signal(str)
 
-    def __init__(self, database: Database, parent: QObject | None = None, *, debounce_ms: int = DEBOUNCE_MS) -> None:
+    def __init__(
+        self,
+        database: Database,
+        parent: QObject | None = None,
+        *,
+        debounce_ms: int = DEBOUNCE_MS,
+        spread_ms: int = SPREAD_MS,
+    ) -> None:
         super().__init__(parent)
         self._database = database
         self._thread: ListenerThread | None = None
-        self._debounce = QTimer(self, singleShot=True, interval=debounce_ms)
-        self._debounce.timeout.connect(self.changed)
+        self._debounce = QTimer(self, singleShot=True, interval=debounce_ms + random.randrange(spread_ms + 1))
+        self._debounce.timeout.connect(self._tell)
+        self._notices: list[str] = []
+        self._deferred: Noticed | None = None
 
     @property
     def running(self) -> bool:
@@ -100,13 +113,23 @@ class LiveChanges(QObject):
             thread.requestInterruption()
             thread.wait()
 
-    def defer(self) -> None:
-        """Try again a little later, e.g. while the window's last refresh is still loading."""
+    def defer(self, what: Noticed) -> None:
+        """Tell of it again a little later (with any newer notices), e.g. while the window's last refresh loads."""
+        self._deferred = what if self._deferred is None else self._deferred | what
         self._debounce.start()
 
     @Slot(list)
     def _heard(self, notices: list[str]) -> None:
         log.debug("Changes from other desktops: %s", ", ".join(notices))
         # Not restarted on every notice: a steady stream of notices must still lead to refreshes.
+        self._notices += notices
         if not self._debounce.isActive():
             self._debounce.start()
+
+    @Slot()
+    def _tell(self) -> None:
+        what = noticed(self._notices)
+        if self._deferred is not None:
+            what = what | self._deferred
+        self._notices, self._deferred = [], None
+        self.changed.emit(what)

@@ -30,6 +30,7 @@ from services.end_chats import EndChatOutcome
 from services.formatting import agent_label
 from services.results import AgentPerformance, DeliveryRecord, EndChatResult
 from services.shared_reports import reuse_seconds_for
+from services.storage.change_feed import Noticed
 
 log = logging.getLogger(__name__)
 
@@ -253,18 +254,22 @@ class MainWindow(QMainWindow):
             seconds = min(seconds, self._change_heard.elapsed() / 1000)
         return seconds
 
-    @Slot()
-    def _show_live_changes(self) -> None:
-        """Another desktop changed a chat or a delivery: the two lists reload at once. The performance table and the
-        chart add up every chat, so they wait for the automatic refresh; otherwise each end would make every
-        desktop of the team add up a million chats at the same moment (benchmarks/desktops.py)."""
+    @Slot(object)
+    def _show_live_changes(self, what: Noticed) -> None:
+        """Another desktop changed a chat or a delivery: the lists that may show it reload at once (the chat list
+        only when it shows a changed chat). The performance table and the chart add up every chat, so they wait for
+        the automatic refresh; otherwise each end would make every desktop of the team add up a million chats at
+        the same moment (benchmarks/desktops.py)."""
         self._change_heard.start()
         if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
             self._refresh_when_idle()
             return
-        lists = (self.chat_panel, self.deliveries_panel)
+        shown = self.chat_panel.model.row_for_key
+        lists: list[ChatPanel | DeliveriesPanel] = [self.deliveries_panel] if what.delivery_ids or what.other else []
+        if what.other or any(shown(chat_id) is not None for chat_id in what.chat_ids):
+            lists.append(self.chat_panel)
         if any(self.runner.is_running(panel.SOURCE) for panel in lists):
-            self.live_changes.defer()
+            self.live_changes.defer(what)
         else:
             for panel in lists:
                 panel.refresh()

@@ -40,12 +40,13 @@ from services.shared_reports import (
     shared_distribution,
     shared_floor_summary,
 )
-from services.storage.change_feed import ChangeListener, open_change_listener
+from services.storage.change_feed import ChangeListener, Noticed, noticed, open_change_listener
 from services.storage.database import Database, connect
 from services.transcripts import chat_transcript
 
 WORKER_THREADS = 4  # arthur_desktop.workers.TaskRunner
 DEBOUNCE_SECONDS = 0.25  # arthur_desktop.live_changes.DEBOUNCE_MS
+SPREAD_SECONDS = 1.0  # arthur_desktop.live_changes.SPREAD_MS: each window's own random part of it, once
 LISTEN_SLICE_SECONDS = 0.5  # arthur_desktop.live_changes.WAIT_SECONDS
 
 
@@ -72,6 +73,8 @@ class DesktopStats:
     chart_refreshes: list[float] = field(default_factory=list)  # those of them that loaded the chart too
     plain_refreshes: list[float] = field(default_factory=list)  # the others
     causes: dict[str, int] = field(default_factory=dict)  # timer, live, own
+    by_cause: dict[str, list[float]] = field(default_factory=dict)  # the refreshes' seconds, per cause
+    loads: dict[str, list[float]] = field(default_factory=dict)  # each panel's load, seconds from the refresh's start
     ends: int = 0
     refused_ends: int = 0  # another desktop ended the chat first: the window says so, no error
     retried: int = 0
@@ -117,6 +120,8 @@ class SimulatedDesktop:
         self._wanted_at: float | None = None  # a live or own refresh waiting for its moment
         self._wanted_cause = "live"
         self._change_heard: float | None = None  # time.monotonic() of the last notice heard
+        self._noticed: Noticed | None = None  # what the notices since the last live refresh told of
+        self._debounce = DEBOUNCE_SECONDS + self._random.uniform(0, SPREAD_SECONDS)
         self._refreshing = False
         self._in_progress: list[int] = []
         self._chats_lock = threading.Lock()
@@ -170,7 +175,21 @@ class SimulatedDesktop:
     def _refresh(self, cause: str) -> None:
         assert self._pool is not None and self._database is not None
         database, plan = self._database, self.plan
-        loads: list[Callable[[], object]] = [self._refresh_chat_list, lambda: list_deliveries(database.unit_of_work())]
+        loads: dict[str, Callable[[], object]] = {
+            "chats": self._refresh_chat_list,
+            "deliveries": lambda: list_deliveries(database.unit_of_work()),
+        }
+        if cause == "live":  # MainWindow._show_live_changes: the lists that may show what changed
+            with self._wake:
+                what, self._noticed = self._noticed or Noticed(frozenset(), frozenset(), True), None
+            with self._chats_lock:
+                shows_chat = any(chat_id in self._shown for chat_id in what.chat_ids)
+            if not (what.other or shows_chat):
+                del loads["chats"]
+            if not (what.other or what.delivery_ids):
+                del loads["deliveries"]
+            if not loads:
+                return  # nothing shown changed: no refresh
         charted = False
         # MainWindow: the start and the automatic refresh may reuse a team's shared reports; an own End chat works
         # them out (services.shared_reports)
@@ -178,15 +197,16 @@ class SimulatedDesktop:
         if self._change_heard is not None:  # MainWindow._reuse_seconds: never a report from before a notice
             reuse = min(reuse, time.monotonic() - self._change_heard)
         if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
-            loads.insert(0, lambda: self._report(shared_agent_performance, agent_performance, reuse))
-            loads.insert(1, lambda: self._report(self._shared_summary, self._summary, reuse))
+            loads["performance"] = lambda: self._report(shared_agent_performance, agent_performance, reuse)
+            loads["summary"] = lambda: self._report(self._shared_summary, self._summary, reuse)
             if plan.chart_shown:
-                loads.append(lambda: self._report(shared_distribution, handling_time_distribution, reuse))
+                loads["chart"] = lambda: self._report(shared_distribution, handling_time_distribution, reuse)
                 charted = True
         with self._wake:
             self._refreshing = True
         started = time.time()
-        futures = [self._pool.submit(load) for load in loads]
+        done: dict[str, float] = {}
+        futures = [self._pool.submit(self._timed, load, name, done) for name, load in loads.items()]
         wait(futures)
         finished = time.time()
         with self._wake:
@@ -196,6 +216,16 @@ class SimulatedDesktop:
             self.stats.refreshes.append(finished - started)
             (self.stats.chart_refreshes if charted else self.stats.plain_refreshes).append(finished - started)
             self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
+            self.stats.by_cause.setdefault(cause, []).append(finished - started)
+            for name, moment in done.items():
+                self.stats.loads.setdefault(name, []).append(moment - started)
+
+    @staticmethod
+    def _timed(load: Callable[[], object], name: str, done: dict[str, float]) -> object:
+        try:
+            return load()
+        finally:
+            done[name] = time.time()
 
     def _report(self, shared: Callable[..., object], alone: Callable[..., object], reuse: float) -> object:
         """A report as the window loads it, or as it did before the sharing (--no-sharing)."""
@@ -243,9 +273,13 @@ class SimulatedDesktop:
         try:
             listener = open_change_listener(self._database)
             while listener is not None and not self._stop.is_set() and time.time() < self.plan.stop_at:
-                if listener.wait(LISTEN_SLICE_SECONDS):
-                    self._change_heard = time.monotonic() + DEBOUNCE_SECONDS  # where the window starts counting
-                    self._want_refresh(DEBOUNCE_SECONDS, "live")
+                notices = listener.wait(LISTEN_SLICE_SECONDS)
+                if notices:
+                    with self._wake:
+                        what = noticed(notices)
+                        self._noticed = what if self._noticed is None else self._noticed | what
+                    self._change_heard = time.monotonic() + self._debounce  # where the window starts counting
+                    self._want_refresh(self._debounce, "live")
         except Exception as exc:
             self._error(exc)
         finally:

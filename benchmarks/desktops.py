@@ -65,6 +65,9 @@ def main() -> int:
         result = run(url, count, args, pid)
         results.append(result)
         print(_row(result), flush=True)
+        for what in ("cause", "load"):
+            spread = result[f"p50_p99_ms_by_{what}"]
+            print(f"    by {what} (p50/p99 ms): " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in spread.items()))
         for error in result["first_errors"]:
             print(f"    error: {error}", flush=True)
     if args.json:
@@ -235,6 +238,20 @@ def _summary(
         "errors": len(errors),
         "first_errors": sorted(set(errors))[:5],
         "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
+        "p50_p99_ms_by_cause": _spread(s.by_cause for s in stats),
+        "p50_p99_ms_by_load": _spread(s.loads for s in stats),
+    }
+
+
+def _spread(per_desktop: Any) -> dict[str, list[float]]:
+    """Per name, the p50 and p99 of every desktop's seconds, in milliseconds."""
+    pooled: dict[str, list[float]] = {}
+    for named in per_desktop:
+        for name, values in named.items():
+            pooled.setdefault(name, []).extend(values)
+    return {
+        name: [round(_percentile(sorted(values), share) * 1000) for share in (0.50, 0.99)]
+        for name, values in sorted(pooled.items())
     }
 
 

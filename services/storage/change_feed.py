@@ -7,6 +7,8 @@ SQLite has no such channel; its windows see other desktops' changes at their nex
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
@@ -27,6 +29,33 @@ def notify_change(session: Session, what: str) -> None:
     """Tell listening desktops that something changed (e.g. "chat:2"), when this transaction commits."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_notify(CHANNEL, what)))
+
+
+@dataclass(frozen=True)
+class Noticed:
+    """What a burst of notices told of: the chats and deliveries changed, and whether any notice was of another
+    kind (a newer version's, say), after which everything is worth reading again."""
+
+    chat_ids: frozenset[int]
+    delivery_ids: frozenset[int]
+    other: bool
+
+    def __or__(self, more: Noticed) -> Noticed:
+        return Noticed(self.chat_ids | more.chat_ids, self.delivery_ids | more.delivery_ids, self.other or more.other)
+
+
+def noticed(payloads: Iterable[str]) -> Noticed:
+    chats: set[int] = set()
+    deliveries: set[int] = set()
+    other = False
+    for payload in payloads:
+        kind, _, number = payload.partition(":")
+        ids = chats if kind == "chat" else deliveries if kind == "delivery" else None
+        if ids is None or not number.isdigit():
+            other = True
+        else:
+            ids.add(int(number))
+    return Noticed(frozenset(chats), frozenset(deliveries), other)
 
 
 class ChangeListener:
