@@ -22,7 +22,7 @@ from services.database import open_database
 from services.end_chat import end_chat
 from services.results import ChatStatus
 from services.storage.database import Database
-from window_helpers import OpenWindow, chat_ids, select_chat, wait_until_idle, write_config
+from window_helpers import OpenWindow, chat_ids, choose, select_chat, wait_until_idle, write_config
 
 
 def chat_status(window: MainWindow, chat_id: int) -> ChatStatus | None:
@@ -236,3 +236,25 @@ def test_a_cut_live_changes_connection_is_a_warning_in_the_window(
     assert "server closed the connection" in message
     assert "\n" not in message
     assert postgres_window.message_bar.isVisible()
+
+
+@pytest.mark.postgres
+def test_a_chat_ended_elsewhere_that_the_list_does_not_show_reloads_only_the_deliveries(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
+) -> None:
+    window = postgres_window
+    panel = window.chat_panel
+    choose(qtbot, panel.status_box, "Waiting")  # chat 2, in progress, is not in the list
+    wait_until_idle(qtbot, window)
+    assert 2 not in chat_ids(window)
+    loads: list[str] = []
+    panel.loaded.connect(loads.append)
+    window.deliveries_panel.loaded.connect(loads.append)
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+
+    end_chat_on_another_desktop(url, 2, output_folder)
+    qtbot.waitUntil(lambda: any(r.chat_id == 2 for r in window.deliveries_panel.model.rows), timeout=3000)
+    qtbot.wait(1500)  # the notice of the delivery's outcome, and its spread
+    wait_until_idle(qtbot, window)
+
+    assert set(loads) == {window.deliveries_panel.SOURCE}
