@@ -7,10 +7,11 @@ window's automatic refresh shows other desktops' changes.
 from __future__ import annotations
 
 import logging
+import math
 import random
 from time import monotonic
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
 
 from arthur_desktop.messages import error_message
 from services.storage.change_feed import ChangeListener, Noticed, noticed, open_change_listener
@@ -90,6 +91,7 @@ class LiveChanges(QObject):
         self._debounce.timeout.connect(self._tell)
         self._notices: list[str] = []
         self._deferred: Noticed | None = None
+        self._last_heard = QElapsedTimer()
 
     @property
     def running(self) -> bool:
@@ -113,6 +115,10 @@ class LiveChanges(QObject):
             thread.requestInterruption()
             thread.wait()
 
+    def seconds_since_heard(self) -> float:
+        """Since the last notice came (after its change was committed); infinity before the first."""
+        return self._last_heard.elapsed() / 1000 if self._last_heard.isValid() else math.inf
+
     def defer(self, what: Noticed) -> None:
         """Tell of it again a little later (with any newer notices), e.g. while the window's last refresh loads."""
         self._deferred = what if self._deferred is None else self._deferred | what
@@ -123,6 +129,7 @@ class LiveChanges(QObject):
         log.debug("Changes from other desktops: %s", ", ".join(notices))
         # Not restarted on every notice: a steady stream of notices must still lead to refreshes.
         self._notices += notices
+        self._last_heard.start()
         if not self._debounce.isActive():
             self._debounce.start()
 

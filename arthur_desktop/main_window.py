@@ -6,7 +6,7 @@ import logging
 from functools import partial
 from itertools import pairwise
 
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -69,7 +69,6 @@ class MainWindow(QMainWindow):
         # A whole refresh that found a load still running tries again a little later (a notice's retry, by
         # live_changes.defer, reloads the lists only).
         self._refresh_retry = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self._change_heard = QElapsedTimer()  # since another desktop last told of a change
         self.save_layout_on_close = True
         self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE, SummaryStrip.SOURCE}
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
@@ -249,10 +248,8 @@ class MainWindow(QMainWindow):
     def _reuse_seconds(self) -> float:
         """How old a team's shared report may be: half the refresh interval, and never from before the last change
         another desktop told of (a report worked out since then has seen it)."""
-        seconds = reuse_seconds_for(self._context.config.refresh_seconds)
-        if self._change_heard.isValid():
-            seconds = min(seconds, self._change_heard.elapsed() / 1000)
-        return seconds
+        half = reuse_seconds_for(self._context.config.refresh_seconds)
+        return min(half, self.live_changes.seconds_since_heard())
 
     @Slot(object)
     def _show_live_changes(self, what: Noticed) -> None:
@@ -260,7 +257,6 @@ class MainWindow(QMainWindow):
         only when it shows a changed chat). The performance table and the chart add up every chat, so they wait for
         the automatic refresh; otherwise each end would make every desktop of the team add up a million chats at
         the same moment (benchmarks/desktops.py)."""
-        self._change_heard.start()
         if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
             self._refresh_when_idle()
             return

@@ -278,7 +278,7 @@ class SimulatedDesktop:
                     with self._wake:
                         what = noticed(notices)
                         self._noticed = what if self._noticed is None else self._noticed | what
-                    self._change_heard = time.monotonic() + self._debounce  # where the window starts counting
+                    self._change_heard = time.monotonic()  # LiveChanges.seconds_since_heard
                     self._want_refresh(self._debounce, "live")
         except Exception as exc:
             self._error(exc)

@@ -112,8 +112,8 @@ def _shared(
             kept = read_shared(uow.session, report, reuse_seconds, LEASE_SECONDS)
             reusing = reuse_seconds > 0 and kept.recent and kept.payload is not None
             older = _decoded(kept.payload, decode, report) if reusing and kept.payload is not None else None
-            if kept.young and older is not None:
-                return older
+            if older is not None and (kept.young or kept.being_worked_out):
+                return older  # young enough; or another desktop is working out the next: this one meanwhile
             mine = reuse_seconds > 0 and claim_work(uow.session, report, LEASE_SECONDS)
             uow.commit()
     except DBAPIError as exc:

@@ -23,14 +23,22 @@ _NOW = "(now() AT TIME ZONE 'UTC')"  # the transaction's start, UTC, as the othe
 # None: never done); payload, the report as JSON (services.report_codec); working_until, the claim (UTC; None: none).
 _READ = text(
     f"SELECT {_NOW}, payload, computed_at BETWEEN {_NOW} - make_interval(secs => :reuse) AND {_NOW}, "
-    f"computed_at BETWEEN {_NOW} - make_interval(secs => :reuse + :lease) AND {_NOW} "
+    f"computed_at BETWEEN {_NOW} - make_interval(secs => :reuse + :lease) AND {_NOW}, "
+    f"working_until BETWEEN {_NOW} AND {_NOW} + make_interval(secs => :lease) "
     f"FROM (SELECT 1) AS one LEFT JOIN {TABLE} ON report = :report"
 )
-_CLAIM = text(
+# A claim never waits: a row another desktop is claiming or storing at this moment is skipped (SKIP LOCKED), as it
+# will be worked out there. A claim longer than a lease is no desktop's and is taken over.
+_CLAIM_NEW = text(
     f"INSERT INTO {TABLE} (report, working_until) VALUES (:report, {_NOW} + make_interval(secs => :lease)) "
-    "ON CONFLICT (report) DO UPDATE SET working_until = excluded.working_until "
-    f"WHERE {TABLE}.working_until IS NULL OR {TABLE}.working_until <= {_NOW} "
-    f"OR {TABLE}.working_until > excluded.working_until RETURNING report"  # longer than a lease: no desktop's
+    "ON CONFLICT (report) DO NOTHING RETURNING report"
+)
+_CLAIM = text(
+    f"WITH free AS (SELECT report FROM {TABLE} WHERE report = :report AND (working_until IS NULL "
+    f"OR working_until <= {_NOW} OR working_until > {_NOW} + make_interval(secs => :lease)) "
+    "FOR UPDATE SKIP LOCKED) "
+    f"UPDATE {TABLE} SET working_until = {_NOW} + make_interval(secs => :lease) FROM free "
+    f"WHERE {TABLE}.report = free.report RETURNING {TABLE}.report"
 )
 # A newer report is never replaced by an older one (one dated in the future, which no desktop wrote, is); the
 # claim ends with the work.
@@ -49,17 +57,22 @@ class Kept:
     payload: str | None  # the kept report (None: none)
     young: bool  # younger than the reuse asked for
     recent: bool  # younger than the reuse and a lease: good enough while another desktop works out the next
+    being_worked_out: bool  # another desktop has claimed it
 
 
 def read_shared(session: Session, report: str, reuse_seconds: float, lease_seconds: float) -> Kept:
     values = {"report": report, "reuse": reuse_seconds, "lease": lease_seconds}
-    moment, payload, young, recent = session.execute(_READ, values).one()
-    return Kept(moment, payload, bool(young and payload is not None), bool(recent and payload is not None))
+    moment, payload, young, recent, claimed = session.execute(_READ, values).one()
+    kept = payload is not None
+    return Kept(moment, payload, bool(young and kept), bool(recent and kept), bool(claimed))
 
 
 def claim_work(session: Session, report: str, lease_seconds: float) -> bool:
     """True: this desktop works the report out, and no other until it stores it or the lease runs out."""
-    return session.execute(_CLAIM, {"report": report, "lease": lease_seconds}).first() is not None
+    values = {"report": report, "lease": lease_seconds}
+    if session.execute(_CLAIM_NEW, values).first() is not None:
+        return True
+    return session.execute(_CLAIM, values).first() is not None
 
 
 def store_shared(session: Session, report: str, computed_at: datetime, payload: str, *, claimed: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -229,3 +230,21 @@ def test_sqlite_works_every_report_out_and_keeps_none(sqlite_url: str) -> None:
 
 def test_an_automatic_refresh_reuses_reports_for_half_its_interval() -> None:
     assert (reuse_seconds_for(30), reuse_seconds_for(0)) == (15.0, 0.0)
+
+
+@pytest.mark.postgres
+def test_a_desktop_never_waits_for_another_that_is_claiming_or_keeping_the_report(
+    postgres_database: Database, other_desktop: Database
+) -> None:
+    add_chat(postgres_database, user_id=1, start=SEED_DAY, seconds=None)
+    before = shared_agent_performance(postgres_database, None, REUSE)
+    end_every_chat_in_progress(postgres_database)
+    age_the_kept_reports(postgres_database, REUSE + 1)
+    with postgres_database.engine.connect() as holder, ThreadPoolExecutor(1) as pool:
+        holder.execute(text("SELECT 1 FROM shared_reports WHERE report = :k FOR UPDATE"), {"k": PERFORMANCE_KEY})
+        try:
+            shown = pool.submit(shared_agent_performance, other_desktop, None, REUSE).result(timeout=3)
+        finally:
+            holder.rollback()  # another desktop's claim or store, committed at last
+
+    assert shown == before  # not claimed here: the one before, meanwhile
