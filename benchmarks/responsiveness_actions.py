@@ -153,8 +153,11 @@ def scroll_to_row(window: MainWindow, _run: int, settings: Settings) -> Done:
 
 
 def rows_loaded(window: MainWindow, settings: Settings) -> Done:
-    """Unmeasured: scrolled until scroll_rows rows are loaded (the scroll action did it already when it ran)."""
-    return scroll_to_row(window, 0, settings)
+    """Unmeasured: every chat shown (an action before may have chosen a status) and scrolled until scroll_rows
+    rows are loaded (the scroll action did it already when it ran)."""
+    if window.chat_panel.model.rowCount() >= settings.scroll_rows:
+        return scroll_to_row(window, 0, settings)
+    return in_turn(lambda: show_every_chat(window, settings), lambda: scroll_to_row(window, 0, settings))
 
 
 def press_f5(window: MainWindow, _run: int, _settings: Settings) -> Done:
