@@ -31,6 +31,7 @@ from services.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 Report = TypeVar("Report")
+REUSE_AT_MOST = 60.0  # seconds: a window opened on a team whose refresh is an hour still sees recent figures
 LEASE_SECONDS = 30.0  # how long a claim to work a report out holds, should its desktop go away meanwhile
 FORMAT = "1"  # in each key: a later version that changes a report's shape does not read this one's
 _said: set[str] = set()
@@ -38,9 +39,10 @@ _WORKED_OUT_HERE = "each is worked out here (a role granted before revision 0008
 
 
 def reuse_seconds_for(refresh_seconds: float) -> float:
-    """How old a shared report an automatic refresh every refresh_seconds takes: half that, so the figures shown
-    are at most one and a half refreshes old (0: no automatic refresh, nothing reused)."""
-    return max(0.0, refresh_seconds / 2)
+    """How old a shared report an automatic refresh every refresh_seconds takes: half that, at most REUSE_AT_MOST,
+    so the figures shown are never much older than the window's own refresh would make them (0: no automatic
+    refresh, nothing reused)."""
+    return max(0.0, min(refresh_seconds / 2, REUSE_AT_MOST))
 
 
 def shared_agent_performance(

@@ -228,8 +228,8 @@ def test_sqlite_works_every_report_out_and_keeps_none(sqlite_url: str) -> None:
         database.dispose()
 
 
-def test_an_automatic_refresh_reuses_reports_for_half_its_interval() -> None:
-    assert (reuse_seconds_for(30), reuse_seconds_for(0)) == (15.0, 0.0)
+def test_an_automatic_refresh_reuses_reports_for_half_its_interval_at_most_a_minute() -> None:
+    assert (reuse_seconds_for(30), reuse_seconds_for(0), reuse_seconds_for(3600)) == (15.0, 0.0, 60.0)
 
 
 @pytest.mark.postgres
