@@ -5,10 +5,12 @@ What arthur_desktop.main_window does, thread for thread:
   first page once, then by difference: the open chats read again, the new ones), the deliveries and, only while
   its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner, 4 threads) over the
   desktop's pooled connections;
-- every refresh_seconds the timer refreshes, and a notice on the LISTEN connection (arthur_desktop.live_changes,
-  its own connection) reloads the chat list and the deliveries 250 ms after the first of a burst (not the
-  performance table and chart: MainWindow._show_live_changes); a trigger that comes while a refresh runs is
-  deferred by the same 250 ms;
+- the start and every refresh_seconds the timer refresh, reusing a team's shared reports (services.shared_reports)
+  younger than half the interval and than the last notice heard;
+- a notice on the LISTEN connection (arthur_desktop.live_changes, its own connection) reloads the deliveries, and
+  the chat list when it shows a chat the notice names, 250 ms and the desktop's own random part of a second after
+  the first of a burst (not the reports: MainWindow._show_live_changes); a trigger that comes while a refresh
+  runs is deferred by at least 250 ms;
 - an ending desktop shows the in-progress chats, opens one's transcript, ends it and refreshes at once;
 - a retrying desktop presses Retry all now and then; every window does it once at start.
 """
@@ -20,10 +22,9 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 
-from integrations.base import DeliveryFailed, DeliveryReceipt
-from integrations.transcript import Transcript
+from desktop_plan import BenchClient, DesktopPlan, DesktopStats
+
 from services.chat_changes import chat_changes, newest_chat_id
 from services.chats import list_chats
 from services.deliveries import list_deliveries, retry_pending_deliveries
@@ -48,65 +49,6 @@ WORKER_THREADS = 4  # arthur_desktop.workers.TaskRunner
 DEBOUNCE_SECONDS = 0.25  # arthur_desktop.live_changes.DEBOUNCE_MS
 SPREAD_SECONDS = 1.0  # arthur_desktop.live_changes.SPREAD_MS: each window's own random part of it, once
 LISTEN_SLICE_SECONDS = 0.5  # arthur_desktop.live_changes.WAIT_SECONDS
-
-
-@dataclass(frozen=True)
-class DesktopPlan:
-    number: int
-    url: str
-    refresh_seconds: float
-    start_at: float  # time.time() when this desktop opens
-    measure_from: float  # refreshes that start earlier (the ramp) are not counted
-    stop_at: float
-    ends_every: float | None  # mean seconds between two ends; None: this manager ends no chat
-    retries_every: float | None  # mean seconds between two presses of Retry all
-    chart_shown: bool
-    failing_share: float  # of deliveries, refused for now by the client (they wait for a retry)
-    live_refreshes_all: bool  # as the window did before: every notice reloaded the performance table and chart
-    share_reports: bool  # False: every desktop works every report out, as before services.shared_reports
-    seed: int
-
-
-@dataclass
-class DesktopStats:
-    refreshes: list[float] = field(default_factory=list)  # seconds each, from start to its last panel loaded
-    chart_refreshes: list[float] = field(default_factory=list)  # those of them that loaded the chart too
-    plain_refreshes: list[float] = field(default_factory=list)  # the others
-    causes: dict[str, int] = field(default_factory=dict)  # timer, live, own
-    by_cause: dict[str, list[float]] = field(default_factory=dict)  # the refreshes' seconds, per cause
-    loads: dict[str, list[float]] = field(default_factory=dict)  # each panel's load, seconds from the refresh's start
-    ends: int = 0
-    refused_ends: int = 0  # another desktop ended the chat first: the window says so, no error
-    retried: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-class BenchClient:
-    """A client that answers at once (the client's own latency is not what is measured) and refuses a share for
-    now, as an API briefly down does, so that some transcripts wait for a retry."""
-
-    client = "savage_rentals"
-
-    def __init__(self, failing_share: float, seed: int) -> None:
-        self._failing_share = failing_share
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-
-    def render(self, transcript: Transcript) -> str:
-        return f"{transcript.chat_id}:{len(transcript.text)}"
-
-    def deliver(self, transcript: Transcript) -> DeliveryReceipt:
-        with self._lock:
-            refused = self._random.random() < self._failing_share
-        if refused:
-            raise DeliveryFailed("The client answered 503 Service Unavailable.", http_status=503)
-        return DeliveryReceipt(http_status=200, response=self.render(transcript))
-
-    def describe(self) -> str:
-        return "benchmark client"
-
-    def redact(self, text: str) -> str:
-        return text
 
 
 class SimulatedDesktop:

@@ -34,7 +34,8 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from desktop_sim import DesktopPlan, DesktopStats, SimulatedDesktop
+from desktop_plan import DesktopPlan, DesktopStats
+from desktop_sim import SimulatedDesktop
 from server_probe import ConnectionSampler, postmaster_pid, server_cpu_seconds
 
 from services.config import DEFAULT_REFRESH_SECONDS

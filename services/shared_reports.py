@@ -88,8 +88,7 @@ def shared_distribution(database: Database, window: TimeWindow | None, reuse_sec
 
 
 def _summary(text: str) -> FloorSummary:
-    summary: FloorSummary = decode_one(text, FloorSummary)
-    return summary
+    return decode_one(text, FloorSummary)
 
 
 def _key(report: str, window: TimeWindow | None, *more: str) -> str:
@@ -112,8 +111,8 @@ def _shared(
     try:
         with uow:
             kept = read_shared(uow.session, report, reuse_seconds, LEASE_SECONDS)
-            reusing = reuse_seconds > 0 and kept.recent and kept.payload is not None
-            older = _decoded(kept.payload, decode, report) if reusing and kept.payload is not None else None
+            reusable = kept.payload if reuse_seconds > 0 and kept.recent else None
+            older = None if reusable is None else _decoded(reusable, decode, report)
             if older is not None and (kept.young or kept.being_worked_out):
                 return older  # young enough; or another desktop is working out the next: this one meanwhile
             mine = reuse_seconds > 0 and claim_work(uow.session, report, LEASE_SECONDS)

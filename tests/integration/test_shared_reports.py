@@ -20,6 +20,7 @@ from services.distribution import handling_time_distribution
 from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.performance import agent_performance
+from services.results import AgentPerformance
 from services.shared_reports import (
     LEASE_SECONDS,
     reuse_seconds_for,
@@ -60,6 +61,14 @@ def end_every_chat_in_progress(database: Database) -> None:
                 "WHERE handle_start IS NOT NULL AND handle_end IS NULL"
             )
         )
+
+
+def keep_a_report_then_end_the_chats_in_progress(database: Database) -> list[AgentPerformance]:
+    """One chat in progress at least, the performance table kept for the others, then every such chat ended."""
+    add_chat(database, user_id=1, start=SEED_DAY, seconds=None)
+    kept = shared_agent_performance(database, None, REUSE)
+    end_every_chat_in_progress(database)
+    return kept
 
 
 def kept_row(database: Database, key: str = PERFORMANCE_KEY) -> Any:
@@ -129,9 +138,7 @@ def test_each_report_comes_back_from_the_kept_text_as_it_was_worked_out(
 def test_a_report_older_than_the_reuse_is_worked_out_again_by_one_desktop(
     postgres_database: Database, other_desktop: Database
 ) -> None:
-    add_chat(postgres_database, user_id=1, start=SEED_DAY, seconds=None)
-    shared_agent_performance(postgres_database, None, REUSE)
-    end_every_chat_in_progress(postgres_database)
+    keep_a_report_then_end_the_chats_in_progress(postgres_database)
     age_the_kept_reports(postgres_database, REUSE + 1)
 
     again = shared_agent_performance(other_desktop, None, REUSE)
@@ -146,9 +153,7 @@ def test_a_report_older_than_the_reuse_is_worked_out_again_by_one_desktop(
 def test_while_another_desktop_works_it_out_the_one_before_is_shown(
     postgres_database: Database, other_desktop: Database
 ) -> None:
-    add_chat(postgres_database, user_id=1, start=SEED_DAY, seconds=None)
-    before = shared_agent_performance(postgres_database, None, REUSE)
-    end_every_chat_in_progress(postgres_database)
+    before = keep_a_report_then_end_the_chats_in_progress(postgres_database)
     age_the_kept_reports(postgres_database, REUSE + 1, claimed_for=LEASE_SECONDS / 2)
     sent = statements_of(other_desktop)
 
@@ -163,9 +168,7 @@ def test_while_another_desktop_works_it_out_the_one_before_is_shown(
 def test_a_report_too_old_to_show_is_worked_out_even_while_claimed(
     postgres_database: Database, other_desktop: Database
 ) -> None:
-    add_chat(postgres_database, user_id=1, start=SEED_DAY, seconds=None)
-    shared_agent_performance(postgres_database, None, REUSE)
-    end_every_chat_in_progress(postgres_database)
+    keep_a_report_then_end_the_chats_in_progress(postgres_database)
     age_the_kept_reports(postgres_database, REUSE + LEASE_SECONDS + 1, claimed_for=LEASE_SECONDS / 2)
 
     assert in_progress(shared_agent_performance(other_desktop, None, REUSE)) == 0
@@ -236,9 +239,7 @@ def test_an_automatic_refresh_reuses_reports_for_half_its_interval_at_most_a_min
 def test_a_desktop_never_waits_for_another_that_is_claiming_or_keeping_the_report(
     postgres_database: Database, other_desktop: Database
 ) -> None:
-    add_chat(postgres_database, user_id=1, start=SEED_DAY, seconds=None)
-    before = shared_agent_performance(postgres_database, None, REUSE)
-    end_every_chat_in_progress(postgres_database)
+    before = keep_a_report_then_end_the_chats_in_progress(postgres_database)
     age_the_kept_reports(postgres_database, REUSE + 1)
     with postgres_database.engine.connect() as holder, ThreadPoolExecutor(1) as pool:
         holder.execute(text("SELECT 1 FROM shared_reports WHERE report = :k FOR UPDATE"), {"k": PERFORMANCE_KEY})
