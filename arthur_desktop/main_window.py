@@ -253,22 +253,25 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _show_live_changes(self, what: Noticed) -> None:
-        """Another desktop changed a chat or a delivery: the lists that may show it reload at once (the chat list
-        only when it shows a changed chat). The performance table and the chart add up every chat, so they wait for
-        the automatic refresh; otherwise each end would make every desktop of the team add up a million chats at
-        the same moment (benchmarks/desktops.py)."""
+        """Another desktop changed a chat or a delivery: the chat list reads its changes if it shows a changed chat,
+        the deliveries list those deliveries. The performance table and the chart add up every chat, so they wait
+        for the automatic refresh; otherwise each end would make every desktop of the team add up a million chats
+        at the same moment (benchmarks/desktops.py)."""
         if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
             self._refresh_when_idle()
             return
-        shown = self.chat_panel.model.row_for_key
-        lists: list[ChatPanel | DeliveriesPanel] = [self.deliveries_panel] if what.delivery_ids or what.other else []
-        if what.other or any(shown(chat_id) is not None for chat_id in what.chat_ids):
-            lists.append(self.chat_panel)
-        if any(self.runner.is_running(panel.SOURCE) for panel in lists):
+        chats = what.other or any(self.chat_panel.model.row_for_key(chat_id) is not None for chat_id in what.chat_ids)
+        deliveries = what.other or bool(what.delivery_ids)
+        running = self.runner.is_running
+        if (chats and running(ChatPanel.SOURCE)) or (deliveries and running(DeliveriesPanel.SOURCE)):
             self.live_changes.defer(what)
-        else:
-            for panel in lists:
-                panel.refresh()
+            return
+        if chats:
+            self.chat_panel.refresh()
+        if what.other:
+            self.deliveries_panel.refresh()
+        elif deliveries:
+            self.deliveries_panel.refresh_changed(what.delivery_ids)
 
     @Slot(str)
     def _panel_loaded(self, source: str) -> None:

@@ -27,7 +27,7 @@ from desktop_plan import BenchClient, DesktopPlan, DesktopStats
 
 from services.chat_changes import chat_changes, newest_chat_id
 from services.chats import list_chats
-from services.deliveries import list_deliveries, retry_pending_deliveries
+from services.deliveries import deliveries_by_id, list_deliveries, retry_pending_deliveries
 from services.distribution import handling_time_distribution
 from services.end_chat import end_chat
 from services.errors import ChatAlreadyEnded, DeliveryInFlight
@@ -130,6 +130,8 @@ class SimulatedDesktop:
                 del loads["chats"]
             if not (what.other or what.delivery_ids):
                 del loads["deliveries"]
+            elif not what.other:  # DeliveriesPanel.refresh_changed: those deliveries, not the whole list
+                loads["deliveries"] = lambda: deliveries_by_id(database.unit_of_work(), what.delivery_ids)
             if not loads:
                 return  # nothing shown changed: no refresh
         charted = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
@@ -188,6 +188,15 @@ def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, li
         return [_to_record(row) for row in uow.session.execute(query).all()]
 
 
+def deliveries_by_id(uow: UnitOfWork, delivery_ids: Collection[int]) -> list[DeliveryRecord]:
+    """These deliveries as they stand now, newest first (an id without a delivery is left out): what a window
+    reads when it hears that they changed, rather than its whole list again."""
+    ids = sorted(set(delivery_ids))
+    with uow:
+        rows = uow.session.execute(_record_query().where(Delivery.delivery_id.in_(ids))).all() if ids else []
+    return sorted((_to_record(row) for row in rows), key=lambda record: -record.delivery_id)
+
+
 def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt, now: datetime) -> DeliveryRecord:
     return _finish(
         delivery_id,
@@ -259,25 +268,26 @@ def _record(uow: UnitOfWork, delivery_id: int) -> DeliveryRecord:
 
 
 def _record_query() -> Any:
+    # Columns, not ORM objects: a window reads up to 500 at every refresh, and building objects cost most of that.
     # An outer join: a delivery whose chat another program deleted is still listed (no customer), and fails on its own.
-    return select(Delivery, Chat.customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
+    shown = [column for column in Delivery.__table__.c if column.name not in ("claimed_at", "claimed_by")]
+    return select(*shown, Chat.customer_name).outerjoin(Chat, Chat.chat_id == Delivery.chat_id)
 
 
 def _to_record(row: Row[Any]) -> DeliveryRecord:
-    delivery: Delivery = row[0]
     return DeliveryRecord(
-        delivery_id=delivery.delivery_id,
-        chat_id=delivery.chat_id,
+        delivery_id=row.delivery_id,
+        chat_id=row.chat_id,
         customer_name=row.customer_name,
-        client=delivery.client,
-        status=DeliveryStatus.read(delivery.status),
-        attempts=delivery.attempts,
-        created=delivery.created,
-        updated=delivery.updated,
-        path=delivery.path,
-        http_status=delivery.http_status,
-        response=delivery.response,
-        error=delivery.error,
+        client=row.client,
+        status=DeliveryStatus.read(row.status),
+        attempts=row.attempts,
+        created=row.created,
+        updated=row.updated,
+        path=row.path,
+        http_status=row.http_status,
+        response=row.response,
+        error=row.error,
     )
 
 

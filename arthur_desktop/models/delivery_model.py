@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Collection, Sequence
+from typing import cast
+
 from PySide6.QtCore import QObject
 
 from arthur_desktop.models.record_model import Column, RecordTableModel, text_sort
@@ -61,8 +65,24 @@ COLUMNS: tuple[Column[DeliveryRecord], ...] = (
 
 
 class DeliveryModel(RecordTableModel[DeliveryRecord]):
+    """The newest deliveries, newest first (the service's order; a view may sort them otherwise)."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent=parent, key=lambda record: record.delivery_id)
+
+    def merge(self, asked: Collection[int], records: Sequence[DeliveryRecord], *, limit: int) -> None:
+        """The deliveries asked for, read again: those shown change in place, one no longer stored goes, and a new
+        one takes its place in the order, the list keeping its newest limit rows, as a full read would."""
+        found = {record.delivery_id for record in records}
+        self.remove_keys(set(asked) - found)
+        self.update_rows(records)
+        for record in sorted(records, key=lambda r: r.delivery_id):  # oldest first: each lands above the last
+            if self.row_for_key(record.delivery_id) is None:
+                newer = [cast(int, self.key_at(i)) for i in range(self.rowCount())]
+                place = bisect_left([-i for i in newer], -record.delivery_id)  # the first row older than it
+                self.insert_rows_after(newer[place - 1] if place else None, [record])
+        if self.rowCount() > limit:
+            self.remove_keys(self.key_at(i) for i in range(limit, self.rowCount()))
 
 
 def needs_retry(record: DeliveryRecord) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
@@ -16,7 +16,7 @@ from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
 from integrations.base import TranscriptIntegration
-from services.deliveries import list_deliveries, retry_delivery, retry_pending_deliveries
+from services.deliveries import deliveries_by_id, list_deliveries, retry_delivery, retry_pending_deliveries
 from services.results import DeliveryRecord, DeliveryStatus
 from services.storage.database import Database
 
@@ -29,6 +29,7 @@ _FILTERS = (
     ("Needs attention", DeliveryStatus.NEEDS_ATTENTION),
     ("Delivered", DeliveryStatus.DELIVERED),
 )
+_LIMIT = 500  # the newest deliveries shown
 _COLUMN_SAMPLES = {0: "00000", 1: "00000", 2: "Customer name", 3: "Needs attention", 4: "000", 5: "0000-00-00 00:00"}
 
 
@@ -71,6 +72,7 @@ class DeliveriesPanel(QWidget):
         layout.addLayout(panel_header(None, *controls))
         layout.addWidget(self.table)
         self._retrying = False
+        self._loaded = False  # a whole list read: until then a notice reads the list, not its deliveries
         self._update_buttons()
         self.status_box.currentIndexChanged.connect(self._apply_filter)
         self.table.current_record_changed.connect(self._update_buttons)
@@ -81,8 +83,21 @@ class DeliveriesPanel(QWidget):
     def refresh(self) -> None:
         database = self._database
         self._runner.start(
-            lambda: list_deliveries(database.unit_of_work()),
+            lambda: list_deliveries(database.unit_of_work(), limit=_LIMIT),
             self._show_records,
+            self._show_failure,
+            key=self.SOURCE,
+        )
+
+    def refresh_changed(self, delivery_ids: Collection[int]) -> None:
+        """Read again only these deliveries (a notice named them), not the whole list, once it has loaded."""
+        if not self._loaded:
+            self.refresh()
+            return
+        database, asked = self._database, frozenset(delivery_ids)
+        self._runner.start(
+            lambda: deliveries_by_id(database.unit_of_work(), asked),
+            lambda records: self._merge_records(asked, records),
             self._show_failure,
             key=self.SOURCE,
         )
@@ -152,8 +167,16 @@ class DeliveriesPanel(QWidget):
     @Slot(object)
     def _show_records(self, records: list[DeliveryRecord]) -> None:
         self.model.set_rows(records)
+        self._loaded = True
+        self._records_shown()
+
+    def _merge_records(self, asked: frozenset[int], records: list[DeliveryRecord]) -> None:
+        self.model.merge(asked, records, limit=_LIMIT)
+        self._records_shown()
+
+    def _records_shown(self) -> None:
         self._update_buttons()
-        self.waiting_count_changed.emit(sum(1 for r in records if needs_retry(r)))
+        self.waiting_count_changed.emit(sum(1 for r in self.model.rows if needs_retry(r)))
         self.loaded.emit(self.SOURCE)
 
     @Slot(object)

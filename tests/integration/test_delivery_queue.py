@@ -11,7 +11,7 @@ from integrations.base import TranscriptIntegration
 from integrations.registry import create_integration
 from seed_data import SEED_DAY, add_chat
 from services.database import open_database
-from services.deliveries import list_deliveries, retry_pending_deliveries
+from services.deliveries import deliveries_by_id, list_deliveries, retry_pending_deliveries
 from services.end_chat import close_chat_and_enqueue
 from services.results import DeliveryStatus
 from services.storage.database import Database
@@ -100,3 +100,18 @@ def test_a_delivery_that_cannot_be_loaded_fails_again_at_each_retry_and_never_bl
         (good, DeliveryStatus.DELIVERED, 1),
     ]
     assert [(r.chat_id, r.status, r.attempts) for r in second] == [(gone, DeliveryStatus.FAILED, 2)]
+
+
+def test_deliveries_read_by_id_are_those_stored_newest_first_as_in_the_list(database_url: str) -> None:
+    database = open_database(database_url)
+    for name in ("Ann", "Bea", "Cy"):
+        queue_a_chat(database, name)
+    listed = list_deliveries(database.unit_of_work())
+    ids = [record.delivery_id for record in listed]
+
+    read = deliveries_by_id(database.unit_of_work(), [ids[2], ids[0], max(ids) + 1, ids[0]])
+    nothing = deliveries_by_id(database.unit_of_work(), [])
+    database.dispose()
+
+    assert read == [listed[0], listed[2]]
+    assert nothing == []

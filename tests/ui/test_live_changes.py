@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from arthur_desktop.context import WindowContext
 from arthur_desktop.main_window import MainWindow
 from integrations.registry import create_integration
-from seed_data import SEED_DAY, add_chat
+from seed_data import SEED_DAY, add_chat, add_recent_chat
 from services.config import load_config
 from services.database import open_database
 from services.end_chat import end_chat
@@ -258,3 +258,38 @@ def test_a_chat_ended_elsewhere_that_the_list_does_not_show_reloads_only_the_del
     wait_until_idle(qtbot, window)
 
     assert set(loads) == {window.deliveries_panel.SOURCE}
+
+
+def delivery_attempts(window: MainWindow, chat_id: int) -> int | None:
+    return next((d.attempts for d in window.deliveries_panel.model.rows if d.chat_id == chat_id), None)
+
+
+@pytest.mark.postgres
+def test_a_delivery_changed_elsewhere_is_read_again_alone_and_takes_its_place_at_the_top(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
+) -> None:
+    window = postgres_window
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+    end_chat_on_another_desktop(url, 2, output_folder)
+    qtbot.waitUntil(lambda: delivery_attempts(window, 2) == 1, timeout=3000)
+    wait_until_idle(qtbot, window)
+    other = create_engine(url, poolclass=NullPool)
+    with other.begin() as connection:  # another program, which tells no one
+        connection.execute(text("UPDATE deliveries SET attempts = 7 WHERE chat_id = 2"))
+    later = add_recent_chat(postgres_database, "Zoe", waited=60, running=30, user_id=1)
+
+    end_chat_on_another_desktop(url, later, output_folder)
+    qtbot.waitUntil(lambda: delivery_attempts(window, later) == 1, timeout=3000)
+    wait_until_idle(qtbot, window)
+
+    assert window.deliveries_panel.model.row_at(0).chat_id == later  # the newest, on top
+    assert delivery_attempts(window, 2) == 1  # the rest of the list was not read again
+    window.refresh_timer.timeout.emit()  # the automatic refresh reads the whole list
+    qtbot.waitUntil(lambda: delivery_attempts(window, 2) == 7, timeout=3000)
+
+    with other.begin() as connection:  # another program deletes one, and says which
+        gone = connection.execute(text("DELETE FROM deliveries WHERE chat_id = 2 RETURNING delivery_id")).scalar()
+        connection.execute(text("SELECT pg_notify('arthur_changes', :what)"), {"what": f"delivery:{gone}"})
+    other.dispose()
+    qtbot.waitUntil(lambda: delivery_attempts(window, 2) is None, timeout=3000)
+    assert delivery_attempts(window, later) == 1

@@ -238,3 +238,29 @@ def test_a_header_click_on_the_chat_list_asks_for_that_order_instead_of_sorting_
     assert model.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.InitialSortOrderRole) == (
         Qt.SortOrder.DescendingOrder
     )
+
+
+def delivery_ids(model: DeliveryModel) -> list[int]:
+    return [int(model.index(row, 0).data()) for row in range(model.rowCount())]
+
+
+def test_deliveries_read_again_by_id_update_in_place_take_their_place_and_keep_the_newest(
+    qtmodeltester: ModelTester,
+) -> None:
+    model = DeliveryModel()
+    model.set_rows([delivery(i, DeliveryStatus.PENDING) for i in (9, 7, 5, 3)])
+    qtmodeltester.check(model, force_py=True)
+    removed: list[int] = []
+    model.rowsAboutToBeRemoved.connect(lambda _parent, first, _last: removed.append(first))
+    changed = delivery(7, DeliveryStatus.DELIVERED)
+    new = [delivery(10, DeliveryStatus.PENDING), delivery(8, DeliveryStatus.FAILED)]
+
+    model.merge({7, 8, 10, 5}, [changed, *new], limit=5)
+
+    assert delivery_ids(model) == [10, 9, 8, 7, 3]  # 5 is no longer stored; the list keeps its 5 newest
+    assert model.row_at(3) == changed
+    assert removed == [2]  # 5 alone went (from its row then): the others stayed for the views
+
+    model.merge({11, 12, 2}, [delivery(i, DeliveryStatus.PENDING) for i in (12, 11, 2)], limit=5)
+
+    assert delivery_ids(model) == [12, 11, 10, 9, 8]  # older than every row of a full list: not shown
