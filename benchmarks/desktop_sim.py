@@ -34,7 +34,7 @@ from services.errors import ChatAlreadyEnded, DeliveryInFlight
 from services.floor_results import ServiceLevelTarget
 from services.floor_summary import floor_summary
 from services.performance import agent_performance
-from services.results import ChatFilter, ChatStatus
+from services.results import ChatFilter, ChatState, ChatStatus
 from services.shared_reports import (
     reuse_seconds_for,
     shared_agent_performance,
@@ -68,7 +68,7 @@ class SimulatedDesktop:
         self._in_progress: list[int] = []
         self._chats_lock = threading.Lock()
         self._newest: int | None = None  # the chat list's state, as ChatPanel keeps it
-        self._shown: dict[int, ChatStatus] = {}
+        self._shown: dict[int, ChatState] = {}
         self._database: Database | None = None
         self._pool: ThreadPoolExecutor | None = None
 
@@ -196,19 +196,19 @@ class SimulatedDesktop:
         if newest is None and not shown:
             newest = newest_chat_id(database.unit_of_work())
             page = list_chats(database.unit_of_work(), chat_filter)
-            shown = {chat.chat_id: chat.status for chat in page.chats}
+            shown = {chat.chat_id: ChatState.of(chat) for chat in page.chats}
         else:
-            open_ids = [chat_id for chat_id, status in shown.items() if status is not ChatStatus.ENDED]
-            changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, reread=open_ids)
+            known = [state for state in shown.values() if state.status is not ChatStatus.ENDED]
+            changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, known=known)
             for chat_id in changes.gone:
                 shown.pop(chat_id, None)
-            shown.update((chat.chat_id, chat.status) for chat in changes.current)
-            shown.update((new.chat.chat_id, new.chat.status) for new in changes.new)
+            shown.update((chat.chat_id, ChatState.of(chat)) for chat in changes.current)
+            shown.update((new.chat.chat_id, ChatState.of(new.chat)) for new in changes.new)
             newest = changes.newest_id if changes.newest_id is not None else newest
         with self._chats_lock:
             self._newest, self._shown = newest, shown
             if self.plan.ends_every:
-                self._in_progress = [i for i, status in shown.items() if status is ChatStatus.IN_PROGRESS]
+                self._in_progress = [i for i, state in shown.items() if state.status is ChatStatus.IN_PROGRESS]
 
     def _listen(self) -> None:
         """arthur_desktop.live_changes.ListenerThread and the window's _refresh_when_idle."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ChatStatus(StrEnum):
@@ -64,6 +65,22 @@ class ChatSummary:
     handle_end: datetime | None
     handling_seconds: float | None
     message_count: int
+
+
+class ChatState(NamedTuple):
+    """What a loaded list holds of a chat that may still change. At a refresh the database compares these with
+    the chat as it is now (services.chat_changes), and the chat is read again only if one of them differs."""
+
+    chat_id: int
+    status: ChatStatus
+    user_id: int | None
+    message_count: int
+    customer_name: str | None
+    agent_name: str | None
+
+    @classmethod
+    def of(cls, chat: ChatSummary) -> ChatState:
+        return cls(chat.chat_id, chat.status, chat.user_id, chat.message_count, chat.customer_name, chat.agent_name)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -22,10 +23,20 @@ from services.floor_config import FloorSettings
 from services.formatting import format_duration, name_or_no_value
 from services.local_time import display_zone, format_local
 from services.queue import ChatAlert, chat_alert, waited_seconds
-from services.results import ChatChanges, ChatCursor, ChatPage, ChatSort, ChatSortKey, ChatStatus, ChatSummary
+from services.results import (
+    ChatChanges,
+    ChatCursor,
+    ChatPage,
+    ChatSort,
+    ChatSortKey,
+    ChatState,
+    ChatStatus,
+    ChatSummary,
+)
 
 _FIELDS = tuple(field.name for field in fields(ChatSummary))
 _STATUS_AT, _CHAT_ID_AT = _FIELDS.index("status"), _FIELDS.index("chat_id")
+_HELD_STATE = itemgetter(*(_FIELDS.index(name) for name in ChatState._fields))  # a kept row's ChatState values
 _STATUS_ORDER = {ChatStatus.WAITING: 0, ChatStatus.IN_PROGRESS: 1, ChatStatus.ENDED: 2}
 _STATUS_COLOURS = {ChatStatus.WAITING: "#b45309", ChatStatus.IN_PROGRESS: "#1d4ed8", ChatStatus.ENDED: None}
 ALERT_COLOUR = "#dc2626"
@@ -182,6 +193,16 @@ class ChatModel(RecordTableModel[ChatSummary]):
         self._next_cursor = page.next_cursor
         self.append_rows(page.chats if prepared is None else prepared)
         self._note_open(page.chats)
+
+    @staticmethod
+    def states(shown: Mapping[int, object]) -> list[ChatState]:
+        """What the rows of open_chats hold of their chats, for the database to compare at a refresh. Reads
+        nothing of the model: a worker thread may call it."""
+        states = []
+        for kept in cast(Iterable[tuple[Any, ...]], shown.values()):
+            chat_id, status, *rest = _HELD_STATE(kept)  # the status kept by its value
+            states.append(ChatState(chat_id, ChatStatus(status), *rest))
+        return states
 
     def prepare_changes(self, changes: ChatChanges, shown: Mapping[int, object]) -> PreparedChanges:
         """The changes with their cells worked out, keeping only the re-read chats that differ from shown

@@ -140,9 +140,8 @@ class ChatPanel(QWidget):
         )
 
         def read_changes() -> tuple[ChatChanges, PreparedChanges]:
-            changes = chat_changes(
-                database.unit_of_work(), query[0], query[1], newer_than=newest, reread=shown.keys(), limit=limit
-            )
+            known = model.states(shown)
+            changes = chat_changes(database.unit_of_work(), *query, newer_than=newest, known=known, limit=limit)
             return changes, model.prepare_changes(changes, shown)  # the cells worked out here, not on the GUI thread
 
         self._runner.start(

@@ -18,13 +18,14 @@ from sqlalchemy.exc import ProgrammingError
 
 from arthur_desktop.cli.main import main
 from integrations.registry import create_integration
+from services.chat_changes import chat_changes
 from services.chats import list_chats
 from services.database import open_database, upgrade_database
-from services.deliveries import retry_delivery
+from services.deliveries import deliveries_by_id, retry_delivery
 from services.end_chat import end_chat
 from services.export import export_chats_csv, export_performance_csv
 from services.performance import agent_performance
-from services.results import ChatFilter, ChatStatus, DeliveryStatus
+from services.results import ChatFilter, ChatState, ChatStatus, DeliveryStatus
 from services.shared_reports import shared_agent_performance
 from services.storage.change_feed import open_change_listener
 from services.storage.database import connect
@@ -104,9 +105,12 @@ def test_the_manager_role_does_the_whole_desktop_workflow(team: Team, tmp_path: 
     try:
         before = {p.user_id: p.chats_handled for p in agent_performance(database.unit_of_work())}
         found = list_chats(database.unit_of_work(), ChatFilter(search="jane")).chats
+        shown = [ChatState.of(c) for c in list_chats(database.unit_of_work()).chats if c.status is not ChatStatus.ENDED]
         transcript = chat_transcript(2, database.unit_of_work(), folder)
         ended = end_chat(2, database.unit_of_work(), folder)
         notices = listener.wait(5)
+        changed = chat_changes(database.unit_of_work(), None, None, newer_than=None, known=shown, limit=1)
+        delivery_read = deliveries_by_id(database.unit_of_work(), [ended.delivery_id])
         queued = end_chat(7, database.unit_of_work(), unreachable)
         retried = retry_delivery(queued.delivery_id, database.unit_of_work(), api)
         after = {p.user_id: p.chats_handled for p in agent_performance(database.unit_of_work())}
@@ -120,6 +124,7 @@ def test_the_manager_role_does_the_whole_desktop_workflow(team: Team, tmp_path: 
 
     assert [c.customer_name for c in found] == ["Jane"] and "Your website is giving me an error" in transcript
     assert (ended.status, queued.status) == ("delivered", "queued") and notices
+    assert [c.chat_id for c in changed.current] == [2] and [d.chat_id for d in delivery_read] == [2]
     assert (retried.chat_id, retried.status) == (7, DeliveryStatus.DELIVERED)
     assert (after[1] - before[1], after[3] - before[3]) == (1, 1)  # the totals the triggers keep, as the owner
     assert (exported, chats_exported) == (3, 5)
