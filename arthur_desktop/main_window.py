@@ -105,6 +105,11 @@ class MainWindow(QMainWindow):
         self.trends.refresh()
         self.summary_strip.refresh(reuse_seconds)
 
+    @Slot()
+    def refresh_now(self) -> None:
+        """F5: every panel, the team's reports worked out as they are now."""
+        self.refresh(0.0)
+
     def restore_layout(self) -> None:
         settings = self._settings
         geometry = settings.value("window/geometry")
@@ -162,7 +167,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         actions, exporter, say = self.window_actions, self.exporter, self.status.say
-        actions.refresh.triggered.connect(self.refresh)
+        actions.refresh.triggered.connect(self.refresh_now)  # not refresh: triggered passes checked=False
         actions.retry.triggered.connect(self.deliveries_panel.retry_all)
         actions.export_performance.triggered.connect(exporter.export_performance)
         actions.export_chats.triggered.connect(exporter.export_chats)

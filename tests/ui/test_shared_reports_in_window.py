@@ -4,7 +4,9 @@ out as they are now (services.shared_reports)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -42,6 +44,11 @@ def in_progress_shown(window: MainWindow) -> tuple[int, str]:
     return table, window.summary_strip.texts()["In progress"]
 
 
+def server_now(database: Database) -> datetime:
+    with database.engine.connect() as connection:
+        return cast(datetime, connection.execute(text("SELECT now() AT TIME ZONE 'UTC'")).scalar())
+
+
 def end_every_chat_in_progress(database: Database) -> None:
     """Another program, which sends no notice."""
     with database.engine.begin() as connection:
@@ -63,6 +70,7 @@ def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
     window.refresh_timer.stop()
     wait_until_idle(qtbot, window)
     reused = in_progress_shown(window)
+    pressed = server_now(postgres_database)
     window.activateWindow()
     with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
         qtbot.keyClick(window, Qt.Key.Key_F5)
@@ -70,3 +78,6 @@ def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
 
     assert reused == before
     assert in_progress_shown(window) == (0, "0")
+    with postgres_database.engine.connect() as connection:  # F5's figures kept for the team's next refreshes
+        kept = connection.execute(text("SELECT report FROM shared_reports WHERE computed_at >= :t"), {"t": pressed})
+        assert {row.report.split("|")[0] for row in kept} >= {"agent_performance", "floor_summary"}
