@@ -1,7 +1,7 @@
 """Does the window stutter? A 5 ms timer on the GUI thread records the gaps between its ticks around each action.
 
     python benchmarks/responsiveness.py [--chats 1000000] [--engines sqlite,postgresql] [--data-dir DIR]
-                                        [--scroll-rows 100000] [--actions NAME,...] [--runs 3]
+                                        [--scroll-rows 100000] [--actions NAME,...] [--runs N]
 
 Each engine runs in a fresh process: the real MainWindow (offscreen) on a generated database, driven by real input
 (benchmarks/responsiveness_actions.py); the table gives, per action, the longest gap and the 99th percentile of the
@@ -60,7 +60,12 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "arthur-bench")
     parser.add_argument("--scroll-rows", type=int, default=100_000, help="how far the scroll goes (N)")
     parser.add_argument("--actions", default="", help="only the actions whose names start with these, comma-separated")
-    parser.add_argument("--runs", type=int, default=3, help="at most this many runs of each action")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=None,
+        help="runs of each action (default 3; the scroll runs once whatever this says)",
+    )
     parser.add_argument("--settle-ms", type=int, default=250, help="how long the probe goes on after an action ends")
     parser.add_argument("--limit-seconds", type=float, default=300, help="an action not done by then is reported so")
     parser.add_argument("--child", metavar="DATABASE_URL", help=argparse.SUPPRESS)
@@ -96,7 +101,7 @@ def _prepared_database(engine: str, args: argparse.Namespace) -> str:
 
 def _run_child(url: str, args: argparse.Namespace) -> list[dict[str, object]]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", url, "--scroll-rows", str(args.scroll_rows)]
-    command += ["--runs", str(args.runs), "--settle-ms", str(args.settle_ms)]
+    command += ["--settle-ms", str(args.settle_ms)] + ([] if args.runs is None else ["--runs", str(args.runs)])
     command += ["--limit-seconds", str(args.limit_seconds)]
     if args.actions:
         command += ["--actions", args.actions]

@@ -182,11 +182,12 @@ def automatic_refresh(window: MainWindow, _run: int, _settings: Settings) -> Don
     waits = [fired(panel.loaded) for panel in (window.performance_panel, window.chat_panel, window.deliveries_panel)]
     timer = window.refresh_timer
     went_off = fired(timer.timeout)
+    timer.setSingleShot(True)  # once: started for 1 ms and stopped at the next tick, it went off up to 5 times
     timer.start(1)
 
     def done() -> bool:
         if went_off():
-            timer.stop()
+            timer.setSingleShot(False)
         return idle(window, went_off, *waits)()
 
     return done

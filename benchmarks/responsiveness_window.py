@@ -24,7 +24,7 @@ _START_LIMIT_SECONDS = 300
 
 
 def measure_window(
-    database_url: str, scroll_rows: int, only: tuple[str, ...], runs: int, settle_ms: int, limit_seconds: float
+    database_url: str, scroll_rows: int, only: tuple[str, ...], runs: int | None, settle_ms: int, limit_seconds: float
 ) -> list[dict[str, object]]:
     """One row per action: the longest gap and the 99th percentile over its runs, in milliseconds."""
     app = application()
@@ -58,10 +58,12 @@ def _start(window: MainWindow) -> None:
     window.runner.wait_for_done()
 
 
-def _measure(window: MainWindow, probe: TickProbe, action: Action, settings: Settings, runs: int) -> dict[str, object]:
+def _measure(
+    window: MainWindow, probe: TickProbe, action: Action, settings: Settings, runs: int | None
+) -> dict[str, object]:
     gaps: list[Gaps] = []
     prepare, start = action.prepare, action.start
-    for run in range(min(runs, action.runs)):
+    for run in range(action.runs if runs is None or action.runs == 1 else runs):
         if prepare is not None:
             probe.measure(partial(prepare, window, settings))
         gaps.append(probe.measure(partial(start, window, run, settings)))

@@ -126,7 +126,7 @@ class ChatModel(RecordTableModel[ChatSummary]):
         self._next_cursor: ChatCursor | None = None
         self._fetching = False
         self._chat_sort: ChatSort | None = None
-        self._open: set[int] = set()  # the chats shown that have not ended: the ones that may still change
+        self._open: dict[int, object] = {}  # the chats shown that have not ended (that may change), each as kept
 
     @property
     def next_cursor(self) -> ChatCursor | None:
@@ -174,8 +174,7 @@ class ChatModel(RecordTableModel[ChatSummary]):
     def open_chats(self) -> dict[int, object]:
         """The chats shown that may still change, waiting or in progress (an ended chat is final), by id, each
         in the form the model keeps it: prepare_changes compares them, off the GUI thread."""
-        rows, first, numbers = self._rows, self._first, self._numbers
-        return {chat_id: rows[numbers[chat_id] - first] for chat_id in self._open}
+        return dict(self._open)  # a copy in C: built here, 15,000 open chats held the GUI thread for 9 ms
 
     def chat_at(self, position: int) -> int:
         return self.row_at(position).chat_id
@@ -185,7 +184,8 @@ class ChatModel(RecordTableModel[ChatSummary]):
         self._next_cursor = page.next_cursor
         self._fetching = False
         self.set_rows(page.chats if prepared is None else prepared)
-        self._open = {chat.chat_id for chat in page.chats if chat.status is not ChatStatus.ENDED}
+        self._open = {}
+        self._note_open(page.chats)
 
     def append_page(self, page: ChatPage, prepared: Sequence[Prepared[ChatSummary]] | None = None) -> None:
         """The next page, after the rows shown (those already shown, e.g. placed by a refresh, are skipped)."""
@@ -219,7 +219,8 @@ class ChatModel(RecordTableModel[ChatSummary]):
         self.update_rows(changes.changed)
         self._note_open(item.row for item in changes.changed)
         self.remove_keys(changes.gone)
-        self._open -= changes.gone
+        for chat_id in changes.gone:
+            self._open.pop(chat_id, None)
         waiting = [(after, item) for after, item in changes.new if self.row_for_key(item.row.chat_id) is None]
         while waiting:  # a new chat may follow another new one
             placed = [(a, item) for a, item in waiting if a is None or self.row_for_key(a) is not None]
@@ -271,10 +272,11 @@ class ChatModel(RecordTableModel[ChatSummary]):
 
     def _note_open(self, chats: Iterable[ChatSummary]) -> None:
         for chat in chats:
-            if chat.status is ChatStatus.ENDED:
-                self._open.discard(chat.chat_id)
-            elif self.row_for_key(chat.chat_id) is not None:
-                self._open.add(chat.chat_id)
+            position = self.row_for_key(chat.chat_id)
+            if chat.status is ChatStatus.ENDED or position is None:
+                self._open.pop(chat.chat_id, None)
+            else:
+                self._open[chat.chat_id] = self._rows[position]
 
     def _clock_data(self, chat: ChatSummary, column: int, role: int) -> object:
         """The cells that change with the clock: Waited, and the Status cell's alert."""

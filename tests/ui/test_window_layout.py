@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 
 from services.local_time import display_zone, zone_name
-from window_helpers import OpenWindow
+from window_helpers import OpenWindow, wait_until_idle
 
 
 def test_the_tabs_are_chats_deliveries_handling_time_and_trends(open_window: OpenWindow, folder_config: Path) -> None:
@@ -49,3 +51,37 @@ def test_the_date_range_says_which_edit_is_the_first_and_which_the_last_day(
     dates = window.performance_panel.date_filter
 
     assert (dates.from_edit.accessibleName(), dates.to_edit.accessibleName()) == ("First day", "Last day")
+
+
+def test_the_status_bar_says_working_while_work_runs_without_moving_its_other_parts(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+    wait_until_idle(qtbot, window)
+    status = window.status
+    layout_requests: list[int] = []
+    watcher = EventCounter(QEvent.Type.LayoutRequest, layout_requests)
+    status.installEventFilter(watcher)
+    places = [label.geometry() for label in (status.updated_label, status.database_label, status.client_label)]
+    seen: list[str] = []
+    window.runner.busy_changed.connect(lambda _busy: seen.append(status.busy.text()))
+
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: seen[-2:] == ["Working…", ""], timeout=5000)
+    qtbot.wait(50)  # a layout request is handled in a later turn of the event loop
+
+    assert status.busy.text() == "" and status.updated_label.text().startswith("Updated ")
+    assert [label.geometry() for label in (status.updated_label, status.database_label, status.client_label)] == places
+    assert layout_requests == []  # neither the busy words nor the time re-laid the status bar out
+
+
+class EventCounter(QObject):
+    def __init__(self, kind: QEvent.Type, seen: list[int]) -> None:
+        super().__init__()
+        self._kind, self._seen = kind, seen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self._kind:
+            self._seen.append(1)
+        return False
