@@ -134,7 +134,8 @@ def show_every_chat(window: MainWindow, _settings: Settings) -> Done:
     panel.clear_agent()
     panel.search_box.clear()
     panel.status_box.setCurrentText("All statuses")
-    panel.refresh()  # also when nothing above changed
+    panel.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the list's own order, newest first, whatever came
+    panel.refresh()  # also when nothing above changed (sorted by ID, the 100,000 oldest chats are all ended)
     return idle(window, loaded)
 
 
