@@ -6,10 +6,9 @@ each second (set_now), so the queue ticks without reading the database again."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -17,6 +16,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QStyle
 
 from arthur_desktop.icons import icon
+from arthur_desktop.models.kept_chats import held_states, keep_chat, kept_chat_id, restore_chat
 from arthur_desktop.models.record_model import Column, Index, Prepared, RecordTableModel, number_sort, text_sort
 from services.clock import utc_now
 from services.floor_config import FloorSettings
@@ -34,9 +34,6 @@ from services.results import (
     ChatSummary,
 )
 
-_FIELDS = tuple(field.name for field in fields(ChatSummary))
-_STATUS_AT, _CHAT_ID_AT = _FIELDS.index("status"), _FIELDS.index("chat_id")
-_HELD_STATE = itemgetter(*(_FIELDS.index(name) for name in ChatState._fields))  # a kept row's ChatState values
 _STATUS_ORDER = {ChatStatus.WAITING: 0, ChatStatus.IN_PROGRESS: 1, ChatStatus.ENDED: 2}
 _STATUS_COLOURS = {ChatStatus.WAITING: "#b45309", ChatStatus.IN_PROGRESS: "#1d4ed8", ChatStatus.ENDED: None}
 ALERT_COLOUR = "#dc2626"
@@ -198,11 +195,7 @@ class ChatModel(RecordTableModel[ChatSummary]):
     def states(shown: Mapping[int, object]) -> list[ChatState]:
         """What the rows of open_chats hold of their chats, for the database to compare at a refresh. Reads
         nothing of the model: a worker thread may call it."""
-        states = []
-        for kept in cast(Iterable[tuple[Any, ...]], shown.values()):
-            chat_id, status, *rest = _HELD_STATE(kept)  # the status kept by its value
-            states.append(ChatState(chat_id, ChatStatus(status), *rest))
-        return states
+        return held_states(cast(Iterable[tuple[Any, ...]], shown.values()))
 
     def prepare_changes(self, changes: ChatChanges, shown: Mapping[int, object]) -> PreparedChanges:
         """The changes with their cells worked out, keeping only the re-read chats that differ from shown
@@ -256,19 +249,13 @@ class ChatModel(RecordTableModel[ChatSummary]):
             self.more_wanted.emit(self._next_cursor)
 
     def _keep(self, row: ChatSummary) -> tuple[object, ...]:
-        """A plain tuple of strings, numbers and times (the status by its value): the garbage collector stops
-        walking it, so its full passes, which stop the GUI thread, do not grow with the rows loaded."""
-        values = [getattr(row, name) for name in _FIELDS]
-        values[_STATUS_AT] = row.status.value
-        return tuple(values)
+        return keep_chat(row)  # arthur_desktop.models.kept_chats: out of the collector's sight
 
     def _restore(self, kept: tuple[Any, ...]) -> ChatSummary:
-        values = list(kept)
-        values[_STATUS_AT] = ChatStatus(kept[_STATUS_AT])
-        return ChatSummary(*values)
+        return restore_chat(kept)
 
     def _kept_key(self, kept: tuple[Any, ...]) -> int:
-        return cast(int, kept[_CHAT_ID_AT])
+        return kept_chat_id(kept)
 
     def _note_open(self, chats: Iterable[ChatSummary]) -> None:
         for chat in chats:
