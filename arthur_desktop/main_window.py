@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, Q
 from arthur_desktop.about import about_text
 from arthur_desktop.context import WindowContext
 from arthur_desktop.exporter import CsvExporter
-from arthur_desktop.live_changes import DEBOUNCE_MS, LiveChanges
+from arthur_desktop.live_changes import LiveChanges
 from arthur_desktop.messages import end_outcome, retry_outcome, several_ended
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
@@ -25,12 +25,11 @@ from arthur_desktop.widgets.summary_strip import SummaryStrip
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
 from arthur_desktop.widgets.trends_panel import TrendsPanel
 from arthur_desktop.window_actions import WindowActions
+from arthur_desktop.window_refresh import WindowRefresh
 from arthur_desktop.workers import TaskRunner
 from services.end_chats import EndChatOutcome
 from services.formatting import agent_label
 from services.results import AgentPerformance, DeliveryRecord, EndChatResult
-from services.shared_reports import reuse_seconds_for
-from services.storage.change_feed import Noticed
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +65,6 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.splitters = {name: QSplitter() for name in _SPLITTERS}
         self.refresh_timer = QTimer(self)
-        # A whole refresh that found a load still running tries again a little later (a notice's retry, by
-        # live_changes.defer, reloads the lists only).
-        self._refresh_retry = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.save_layout_on_close = True
         self._waiting_for = {PerformancePanel.SOURCE, ChatPanel.SOURCE, DeliveriesPanel.SOURCE, SummaryStrip.SOURCE}
         self.setWindowTitle(f"Arthur Desktop — {integration.describe()}")
@@ -77,6 +73,7 @@ class MainWindow(QMainWindow):
         self.window_actions.build_menus(self.menuBar())
         self.window_actions.build_toolbar(self)
         self._connect_signals()
+        self.refreshes = WindowRefresh(self)
         self._set_focus_order()
         self.resize(*DEFAULT_SIZE)
 
@@ -87,7 +84,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Load every table (a team's shared reports will do, as at the automatic refresh), retry the transcripts
         left queued, start the automatic refresh and live changes."""
-        self.refresh(self._reuse_seconds())
+        self.refresh(self.refreshes.reuse_seconds())
         self.deliveries_panel.retry_all()
         seconds = self._context.config.refresh_seconds
         if seconds > 0:
@@ -133,7 +130,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.refresh_timer.stop()
-        self._refresh_retry.stop()
+        self.refreshes.stop()
         self.live_changes.stop()
         self.deliveries_panel.stop()
         self.summary_strip.tick_timer.stop()
@@ -193,9 +190,6 @@ class MainWindow(QMainWindow):
         exporter.exported.connect(say)
         exporter.failed.connect(partial(self.message_bar.show_message, CsvExporter.SOURCE))
         exporter.busy_changed.connect(actions.set_exporting)
-        self.refresh_timer.timeout.connect(self._refresh_when_idle)
-        self._refresh_retry.timeout.connect(self._refresh_when_idle)
-        self.live_changes.changed.connect(self._show_live_changes)
         self.live_changes.listening.connect(partial(self.message_bar.clear_message, _LIVE_SOURCE))
         self.live_changes.failed.connect(partial(self.message_bar.show_message, _LIVE_SOURCE, tone=WARNING))
         self.runner.busy_changed.connect(self.status.set_busy)
@@ -215,7 +209,7 @@ class MainWindow(QMainWindow):
         self.deliveries_panel.retried.connect(self._delivery_retried)
         self.deliveries_panel.waiting_count_changed.connect(self._show_waiting_deliveries)
         self.deliveries_panel.retry_failed.connect(self._show_retry_failure)
-        for panel in self._loading_panels():
+        for panel in self.loading_panels():
             panel.loaded.connect(self._panel_loaded)
             panel.load_failed.connect(self._panel_failed)
 
@@ -238,45 +232,9 @@ class MainWindow(QMainWindow):
         self.chat_panel.show_agent(agent.user_id, agent_label(agent.name, agent.user_id))
         self.window_actions.bring_forward(self.chat_panel, self.chat_panel.table)
 
-    def _loading_panels(self) -> tuple[_LoadingPanel, ...]:
+    def loading_panels(self) -> tuple[_LoadingPanel, ...]:
         panels = self.performance_panel, self.chat_panel, self.deliveries_panel, self.chart, self.trends
         return (*panels, self.summary_strip)
-
-    @Slot()
-    def _refresh_when_idle(self) -> None:
-        """The automatic and live refreshes: while a load runs (it may have read before the change), retry soon."""
-        if any(self.runner.is_running(panel.SOURCE) for panel in self._loading_panels()):
-            self._refresh_retry.start()
-        else:
-            self.refresh(self._reuse_seconds())
-
-    def _reuse_seconds(self) -> float:
-        """How old a team's shared report may be: half the refresh interval, and never from before the last change
-        another desktop told of (a report worked out since then has seen it)."""
-        half = reuse_seconds_for(self._context.config.refresh_seconds)
-        return min(half, self.live_changes.seconds_since_heard())
-
-    @Slot(object)
-    def _show_live_changes(self, what: Noticed) -> None:
-        """Another desktop changed a chat or a delivery: the chat list reads its changes if it shows a changed chat,
-        the deliveries list those deliveries. The performance table and the chart add up every chat, so they wait
-        for the automatic refresh; otherwise each end would make every desktop of the team add up a million chats
-        at the same moment (benchmarks/desktops.py)."""
-        if self._context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
-            self._refresh_when_idle()
-            return
-        chats = what.other or any(self.chat_panel.model.row_for_key(chat_id) is not None for chat_id in what.chat_ids)
-        deliveries = what.other or bool(what.delivery_ids)
-        running = self.runner.is_running
-        if (chats and running(ChatPanel.SOURCE)) or (deliveries and running(DeliveriesPanel.SOURCE)):
-            self.live_changes.defer(what)
-            return
-        if chats:
-            self.chat_panel.refresh()
-        if what.other:
-            self.deliveries_panel.refresh()
-        elif deliveries:
-            self.deliveries_panel.refresh_changed(what.delivery_ids)
 
     @Slot(str)
     def _panel_loaded(self, source: str) -> None:
