@@ -18,6 +18,8 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -25,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from arthur_desktop.models.proxies import SortingFilter
 from arthur_desktop.palette import text_colour
 
 Row = TypeVar("Row")
@@ -202,6 +205,13 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
             return self._cells[row][TOOLTIP][column]
         return None
 
+    def multiData(self, index: Index, role_data_span: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a delegate asks of a cell, in one call into Python (arthur_desktop.models.proxies)."""
+        data = self.data
+        asked = role_data_span if isinstance(role_data_span, QModelRoleDataSpan) else (role_data_span,)
+        for role_data in cast(Iterable[QModelRoleData], asked):
+            role_data.setData(data(index, role_data.role()))
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
@@ -301,7 +311,7 @@ class RecordTableModel(QAbstractTableModel, Generic[Row]):
 
 def sorting_proxy(model: QAbstractItemModel, parent: QObject | None = None) -> QSortFilterProxyModel:
     """A proxy that sorts by SORT_ROLE, so durations sort by seconds and names case-insensitively."""
-    proxy = QSortFilterProxyModel(parent)
+    proxy = SortingFilter(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     return proxy

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton, QVBoxLayout, QWidget
 
 from arthur_desktop.messages import error_message
 from arthur_desktop.models.delivery_model import STATUS_COLUMN, DeliveryModel, needs_retry, retried_automatically
+from arthur_desktop.models.proxies import SortingFilter
 from arthur_desktop.models.record_model import SORT_ROLE
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
@@ -132,7 +133,7 @@ class DeliveriesPanel(QWidget):
         return box
 
     def _filter_proxy(self) -> QSortFilterProxyModel:
-        proxy = QSortFilterProxyModel(self)
+        proxy = SortingFilter(self)
         proxy.setSourceModel(self.model)
         proxy.setSortRole(SORT_ROLE)
         proxy.setFilterRole(SORT_ROLE)

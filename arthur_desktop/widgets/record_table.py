@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from arthur_desktop.models.proxies import PassingThrough
 from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel
 
 _CELL_PADDING = 24
@@ -188,6 +189,6 @@ class RecordTable(QTableView):
 
 
 def _passing_through(model: RecordTableModel[Any], parent: QWidget) -> QIdentityProxyModel:
-    proxy = QIdentityProxyModel(parent)  # its sort() asks the model to sort
+    proxy = PassingThrough(parent)  # its sort() asks the model to sort
     proxy.setSourceModel(model)
     return proxy

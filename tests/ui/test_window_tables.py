@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
+from types import FrameType
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtWidgets import QToolBar
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from arthur_desktop.models.record_model import SORT_ROLE
+from arthur_desktop.models.chat_model import ChatModel
+from arthur_desktop.models.record_model import SORT_ROLE, RecordTableModel
 from arthur_desktop.widgets.chat_panel import ChatPanel
 from arthur_desktop.workers import TaskRunner
 from seed_data import SEED_DAY, add_chat
 from services.database import open_database
+from services.end_chat import end_chat
 from services.local_time import display_zone, zone_name
 from window_helpers import (
     OpenWindow,
@@ -207,3 +212,38 @@ def test_the_chat_list_loads_further_pages_as_the_view_asks_for_them(qtbot: QtBo
     finally:
         runner.wait_for_done()
         database.dispose()
+
+
+_MODEL_MULTI_DATA = RecordTableModel.multiData.__code__
+_ANSWERING_ROLES = (_MODEL_MULTI_DATA, ChatModel.data.__code__)  # the model's multiData; ChatModel.data's super()
+
+
+def test_painting_a_table_calls_into_python_once_per_cell_not_once_per_role(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    """Each call into Python from a paint must win the interpreter lock back from the worker threads: a cell's
+    roles come in one multiData call, through the tables' proxies too (arthur_desktop.models.proxies)."""
+    window = open_window(folder_config)
+    wait_until_idle(qtbot, window)
+    end_chat(2, window.context.database.unit_of_work(), window.context.integration)  # a row in Deliveries
+    with qtbot.waitSignal(window.deliveries_panel.loaded):
+        window.deliveries_panel.refresh()
+    window.tabs.setCurrentWidget(window.deliveries_panel)
+    for table in (window.performance_panel.table, window.chat_panel.table, window.deliveries_panel.table):
+        from_qt = Counter[str]()
+
+        def watch(frame: FrameType, event: str, _arg: object, from_qt: Counter[str] = from_qt) -> None:
+            code, caller = frame.f_code, frame.f_back.f_code if frame.f_back is not None else None
+            if event == "call" and code is _MODEL_MULTI_DATA:
+                from_qt["multiData"] += 1
+            elif event == "call" and code.co_name == "data" and caller not in _ANSWERING_ROLES:
+                from_qt["data"] += 1  # one role asked by Qt (directly or through a proxy), one call into Python
+
+        sys.setprofile(watch)
+        try:
+            table.viewport().grab()
+        finally:
+            sys.setprofile(None)
+
+        assert from_qt["multiData"] >= table.source_model.rowCount() > 0  # every row painted, a cell in one call
+        assert from_qt["data"] == 0
