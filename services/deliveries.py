@@ -191,10 +191,11 @@ def list_deliveries(uow: UnitOfWork, status: DeliveryStatus | None = None, *, li
 def deliveries_by_id(uow: UnitOfWork, delivery_ids: Collection[int]) -> list[DeliveryRecord]:
     """These deliveries as they stand now, newest first (an id without a delivery is left out): what a window
     reads when it hears that they changed, rather than its whole list again."""
-    ids = sorted(set(delivery_ids))
+    if not delivery_ids:
+        return []
+    query = _record_query().where(Delivery.delivery_id.in_(set(delivery_ids))).order_by(Delivery.delivery_id.desc())
     with uow:
-        rows = uow.session.execute(_record_query().where(Delivery.delivery_id.in_(ids))).all() if ids else []
-    return sorted((_to_record(row) for row in rows), key=lambda record: -record.delivery_id)
+        return [_to_record(row) for row in uow.session.execute(query).all()]
 
 
 def _record_success(delivery_id: int, uow: UnitOfWork, receipt: DeliveryReceipt, now: datetime) -> DeliveryRecord:

@@ -17,17 +17,14 @@ from PySide6.QtCore import (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+_Roles = QModelRoleDataSpan | QModelRoleData
 
 
 class PassingThrough(QIdentityProxyModel):
-    def multiData(
-        self, index: QModelIndex | QPersistentModelIndex, role_data_span: QModelRoleDataSpan | QModelRoleData
-    ) -> None:
+    def multiData(self, index: _Index, role_data_span: _Roles) -> None:
         self.sourceModel().multiData(self.mapToSource(index), role_data_span)
 
 
 class SortingFilter(QSortFilterProxyModel):
-    def multiData(
-        self, index: QModelIndex | QPersistentModelIndex, role_data_span: QModelRoleDataSpan | QModelRoleData
-    ) -> None:
+    def multiData(self, index: _Index, role_data_span: _Roles) -> None:
         self.sourceModel().multiData(self.mapToSource(index), role_data_span)
