@@ -20,6 +20,7 @@ from arthur_desktop.widgets.deliveries_panel import DeliveriesPanel
 from arthur_desktop.widgets.handling_time_chart import HandlingTimeChart
 from arthur_desktop.widgets.message_bar import WARNING, MessageBar
 from arthur_desktop.widgets.performance_panel import PerformancePanel
+from arthur_desktop.widgets.side_pane_width import SidePaneWidth
 from arthur_desktop.widgets.status_bar import AppStatusBar
 from arthur_desktop.widgets.summary_strip import SummaryStrip
 from arthur_desktop.widgets.transcript_panel import TranscriptPanel
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
             state = settings.value(f"window/splitter-{name}")
             if state is not None:
                 splitter.restoreState(state)
+        self.transcript_width.by_hand = settings.contains("window/splitter-main")
         self.performance_panel.restore_settings(settings)
         self.chat_panel.restore_settings(settings)
 
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         main.addWidget(left)
         main.addWidget(self.transcript_panel)
         main.setSizes([740, 520])
+        self.transcript_width = SidePaneWidth(main, share=0.35, least=360, most=600)
         for splitter in (left, main):
             splitter.setChildrenCollapsible(False)
         central = QWidget(self)

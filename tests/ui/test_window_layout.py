@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
 from services.local_time import display_zone, zone_name
@@ -85,3 +87,46 @@ class EventCounter(QObject):
         if event.type() == self._kind:
             self._seen.append(1)
         return False
+
+
+def has_width(widget: QWidget, width: int) -> bool:
+    return widget.width() == width
+
+
+def drag_handle(qtbot: QtBot, splitter: QSplitter, by: int) -> None:
+    """Press on the splitter's handle, move the mouse with the button held, release: as a person drags it."""
+    handle = splitter.handle(1)
+    start = handle.rect().center()
+    end = start + QPoint(by, 0)
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=start)
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(end),
+        QPointF(handle.mapToGlobal(end)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(handle, move)
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_a_wide_window_gives_its_extra_room_to_the_figures_until_a_person_drags_the_transcript_handle(
+    qtbot: QtBot, open_window: OpenWindow, folder_config: Path
+) -> None:
+    window = open_window(folder_config)
+    transcript = window.transcript_panel
+
+    for width, transcript_width in ((1920, 600), (1024, 360), (1400, 482)):
+        window.resize(width, 800)
+        qtbot.waitUntil(partial(has_width, transcript, transcript_width))  # 35 % of the splitter, 360 to 600 px
+
+    splitter = window.splitters["main"]
+    drag_handle(qtbot, splitter, -100)
+    assert transcript.width() == 582
+    dragged = splitter.sizes()
+    window.resize(1920, 800)
+    qtbot.waitUntil(lambda: window.width() == 1920)
+    wait_until_idle(qtbot, window)
+    left, right = splitter.sizes()
+    assert abs(right - 582 * (left + right) / sum(dragged)) <= 1  # the person's proportions, not 600 px
