@@ -6,11 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Slot
 
 from arthur_desktop.widgets.record_table import RecordTable
-
-_CELL_PADDING = 18  # the style sheet's 8 px either side of a cell's text, and a little air
 
 
 class SharedColumnWidths(QObject):
@@ -41,15 +39,10 @@ class SharedColumnWidths(QObject):
         if self.by_hand:
             return
         table = self._table
-        header, metrics, model = table.horizontalHeader(), table.fontMetrics(), table.model()
+        header, model = table.horizontalHeader(), table.model()
         shown = [column for column in range(model.columnCount()) if not header.isSectionHidden(column)]
-
-        def width(text: object) -> int:
-            return metrics.horizontalAdvance(str(text)) + _CELL_PADDING
-
-        heading = {c: model.headerData(c, Qt.Orientation.Horizontal) for c in shown}
-        wanted = {c: max(width(self._wanted[c]), width(heading[c])) for c in shown}
-        least = {column: width(self._least[column]) for column in shown}
+        wanted = {c: max(table.cell_width(self._wanted[c]), header.sectionSizeHint(c)) for c in shown}
+        least = {column: table.cell_width(self._least[column]) for column in shown}
         with self.not_by_hand():
             for column, size in share_widths(table.viewport().width(), wanted, least, self._first).items():
                 header.resizeSection(column, size)

@@ -16,16 +16,24 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QSettings,
+    QSize,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from arthur_desktop.models.proxies import PassingThrough
 from arthur_desktop.models.record_model import KEY_ROLE, RecordTableModel
 
-_CELL_PADDING = 24
+_CELL_AIR = 2  # a figure's column: a little room beside the widest sample
 
 
 class RecordTable(QTableView):
@@ -105,12 +113,21 @@ class RecordTable(QTableView):
         current = self.selectionModel().currentIndex()
         return sorted(rows, key=lambda index: index.row() != current.row())
 
+    def cell_width(self, text: str) -> int:
+        """The width a cell needs to show text whole, as the style paints it: the font, the style sheet's padding
+        and the style's own margins around an item's text."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.text = text
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        return self.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, option, QSize(), self).width()
+
     def fit_columns(self, samples: dict[int, str], *, stretch: int) -> None:
         """Fixed widths that fit a sample value (or the header), so columns stay put while rows load."""
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
         for column, sample in samples.items():
-            width = self.fontMetrics().horizontalAdvance(sample) + _CELL_PADDING
+            width = self.cell_width(sample) + _CELL_AIR
             header.resizeSection(column, max(width, header.sectionSizeHint(column)))
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 

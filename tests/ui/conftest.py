@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 
+from arthur_desktop.app import style_sheet
 from arthur_desktop.context import WindowContext, open_context
 from arthur_desktop.main_window import MainWindow
 from dialogs import DialogAnswerer, alt
@@ -22,6 +24,15 @@ def settings_in_tmp(tmp_path: Path) -> None:
     """QSettings() anywhere in the code writes under tmp_path, never to the real user's settings."""
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+@pytest.fixture
+def app_style(qapp: QApplication) -> Iterator[None]:
+    """The application's style sheet, as arthur_desktop.app.application() sets it, for the length of a test."""
+    saved = qapp.styleSheet()
+    qapp.setStyleSheet(style_sheet())
+    yield
+    qapp.setStyleSheet(saved)
 
 
 @pytest.fixture

@@ -214,7 +214,13 @@ def test_a_service_level_below_its_goal_is_red_and_readable_and_the_red_goes_whe
 
 @pytest.mark.parametrize(("size", "rows"), [((1024, 640), 2), ((1920, 1080), 1)])
 def test_the_strip_fits_its_tiles_in_rows_without_cutting_the_figures(
-    qtbot: QtBot, open_window: OpenWindow, target_config: Path, clock: FakeClock, size: tuple[int, int], rows: int
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    target_config: Path,
+    clock: FakeClock,
+    app_style: None,
+    size: tuple[int, int],
+    rows: int,
 ) -> None:
     window = open_window(target_config)
     window.resize(*size)
