@@ -39,7 +39,7 @@ case "$action" in
       echo "desktops_server: generating $chats chats (minutes for a million) …" >&2
       .venv/bin/arthur-desktop db --database-url "$url" upgrade >&2  # as the owner: a desktop never alters it
       .venv/bin/arthur-desktop generate --database-url "$url" --agents 500 --chats "$chats" >&2
-      as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d arthur_desktops -qc "ANALYZE"
+      as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d arthur_desktops -qc "VACUUM (FREEZE, ANALYZE)"
     fi
     echo "$url"
     ;;

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from select import select as wait_readable
 from types import TracebackType
 from typing import Self
 
@@ -65,12 +66,20 @@ class ChangeListener:
         self._connection = connection
 
     def wait(self, timeout_seconds: float) -> list[str]:
-        """Block up to timeout_seconds for the first notice, then return it with any already queued."""
+        """Block up to timeout_seconds for the first notice, then return it with those that follow within
+        _DRAIN_SECONDS.
+
+        The wait is one select() on the connection's socket, not psycopg's notifies(timeout=...), which wakes
+        every 0.1 s to take the interpreter lock: 200 desktops' listeners in one place (benchmarks/desktops.py)
+        spent half a core on those wake-ups alone."""
+        connection = self._connection
         try:
-            first = list(self._connection.notifies(timeout=timeout_seconds, stop_after=1))
+            first = list(connection.notifies(timeout=0))  # already received (psycopg's backlog, libpq's buffer)
             if not first:
-                return []
-            queued = self._connection.notifies(timeout=_DRAIN_SECONDS)
+                readable, _, _ = wait_readable([connection.fileno()], [], [], timeout_seconds)
+                if not readable:
+                    return []
+            queued = connection.notifies(timeout=_DRAIN_SECONDS)
             return [notice.payload for notice in (*first, *queued)]
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(f"Lost the live-changes connection: {_first_line(exc)}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,25 @@ def test_another_desktop_hears_a_chat_end_and_its_delivery(postgres_database: Da
         heard = listener.wait(2.0)
 
     assert heard == ["chat:2", "delivery:1"]
+
+
+@pytest.mark.postgres
+def test_notices_sent_while_nobody_waited_come_with_the_next_wait_at_once(postgres_database: Database) -> None:
+    listener = open_change_listener(postgres_database)
+    assert listener is not None
+    with listener:
+        for what in ("chat:7", "delivery:3"):
+            with postgres_database.unit_of_work() as uow:
+                notify_change(uow.session, what)
+                uow.commit()
+        assert listener.wait(0.05) == ["chat:7", "delivery:3"]  # both already there: no waiting for more
+        with postgres_database.unit_of_work() as uow:
+            notify_change(uow.session, "chat:8")
+            uow.commit()
+        started = time.monotonic()
+        assert listener.wait(5.0) == ["chat:8"]
+        assert time.monotonic() - started < 1.0
+        assert listener.wait(0.05) == []
 
 
 @pytest.mark.postgres
