@@ -47,8 +47,8 @@ class WindowRefresh(QObject):
 
     @Slot(object)
     def show_live_changes(self, what: Noticed) -> None:
-        """Another desktop changed a chat or a delivery: the chat list reads its changes if it shows a changed chat,
-        the deliveries list those deliveries. The performance table and the chart add up every chat, so they wait
+        """Another desktop changed a chat or a delivery: the chat list reads those chats again if it shows one of
+        them, the deliveries list those deliveries. The performance table and the chart add up every chat, so they wait
         for the automatic refresh; otherwise each end would make every desktop of the team add up a million chats
         at the same moment (benchmarks/desktops.py)."""
         window = self._window
@@ -62,8 +62,10 @@ class WindowRefresh(QObject):
         if (chats and running(chat_panel.SOURCE)) or (deliveries and running(deliveries_panel.SOURCE)):
             window.live_changes.defer(what)
             return
-        if chats:
+        if what.other:
             chat_panel.refresh()
+        elif chats:
+            chat_panel.refresh_changed(what.chat_ids)
         if what.other:
             deliveries_panel.refresh()
         elif deliveries:

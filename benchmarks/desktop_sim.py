@@ -7,10 +7,10 @@ What arthur_desktop.main_window does, thread for thread:
   desktop's pooled connections;
 - the start and every refresh_seconds the timer refresh, reusing a team's shared reports (services.shared_reports)
   younger than half the interval and than the last notice heard;
-- a notice on the LISTEN connection (arthur_desktop.live_changes, its own connection) reloads the deliveries, and
-  the chat list when it shows a chat the notice names, 250 ms and the desktop's own random part of a second after
-  the first of a burst (not the reports: MainWindow._show_live_changes); a trigger that comes while a refresh
-  runs is deferred by at least 250 ms;
+- a notice on the LISTEN connection (arthur_desktop.live_changes, its own connection) reads the deliveries it
+  names, and the chats it names when the list shows one of them, 250 ms and the desktop's own random part of a
+  second after the first of a burst (not the reports: WindowRefresh.show_live_changes); a trigger that comes while
+  a refresh runs is deferred by at least 250 ms;
 - an ending desktop shows the in-progress chats, opens one's transcript, ends it and refreshes at once;
 - a retrying desktop presses Retry all now and then; every window does it once at start.
 """
@@ -128,6 +128,8 @@ class SimulatedDesktop:
                 shows_chat = any(chat_id in self._shown for chat_id in what.chat_ids)
             if not (what.other or shows_chat):
                 del loads["chats"]
+            elif not what.other:  # ChatPanel.refresh_changed: those chats compared, not every open one
+                loads["chats"] = lambda: self._refresh_chat_list(what.chat_ids)
             if not (what.other or what.delivery_ids):
                 del loads["deliveries"]
             elif not what.other:  # DeliveriesPanel.refresh_changed: those deliveries, not the whole list
@@ -186,8 +188,9 @@ class SimulatedDesktop:
     def _summary(uow: object, window: None) -> object:
         return floor_summary(uow, window, ServiceLevelTarget())  # type: ignore[arg-type]
 
-    def _refresh_chat_list(self) -> None:
-        """ChatPanel.refresh: the first page once, then by difference (services.chat_changes)."""
+    def _refresh_chat_list(self, only: frozenset[int] | None = None) -> None:
+        """ChatPanel.refresh: the first page once, then by difference (services.chat_changes); of the open chats
+        in only when a notice named them (ChatPanel.refresh_changed)."""
         assert self._database is not None
         database = self._database
         chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if self.plan.ends_every else ChatFilter()
@@ -198,7 +201,11 @@ class SimulatedDesktop:
             page = list_chats(database.unit_of_work(), chat_filter)
             shown = {chat.chat_id: ChatState.of(chat) for chat in page.chats}
         else:
-            known = [state for state in shown.values() if state.status is not ChatStatus.ENDED]
+            known = [
+                state
+                for chat_id, state in shown.items()
+                if state.status is not ChatStatus.ENDED and (only is None or chat_id in only)
+            ]
             changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, known=known)
             for chat_id in changes.gone:
                 shown.pop(chat_id, None)

@@ -5,6 +5,7 @@ longest waiting first, how long each has waited ticking each second."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 
 from PySide6.QtCore import QSettings, QSignalBlocker, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolButton, QVBoxLayout, QWidget
@@ -127,17 +128,23 @@ class ChatPanel(QWidget):
     def refresh(self) -> None:
         """Show what changed: by difference when the list shown is of the same filter and order (the rows
         loaded stay, so paging, selection and scroll go on), else read the list again from the top."""
+        self._refresh_by_difference(None)
+
+    def refresh_changed(self, chat_ids: Collection[int]) -> None:
+        """Notices named these chats: the database compares those of them the list holds open, and reads the new
+        chats, rather than comparing every open chat (the automatic refresh does that, for changes other programs
+        make without a notice)."""
+        self._refresh_by_difference(chat_ids)
+
+    def _refresh_by_difference(self, only: Collection[int] | None) -> None:
         query = (self.chat_filter(), self.model.chat_sort)
         if query != self._shown:
             self._reload(query, self._page_size)
             return
-        database, newest, shown, limit, model = (
-            self._database,
-            self._newest,
-            self.model.open_chats(),
-            self._page_size,
-            self.model,
-        )
+        shown = self.model.open_chats()
+        if only is not None:
+            shown = {chat_id: shown[chat_id] for chat_id in only if chat_id in shown}
+        database, newest, limit, model = self._database, self._newest, self._page_size, self.model
 
         def read_changes() -> tuple[ChatChanges, PreparedChanges]:
             known = model.states(shown)

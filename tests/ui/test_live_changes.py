@@ -293,3 +293,29 @@ def test_a_delivery_changed_elsewhere_is_read_again_alone_and_takes_its_place_at
     other.dispose()
     qtbot.waitUntil(lambda: delivery_attempts(window, 2) is None, timeout=3000)
     assert delivery_attempts(window, later) == 1
+
+
+def customer_of(window: MainWindow, chat_id: int) -> str | None:
+    return next((c.customer_name for c in window.chat_panel.model.rows if c.chat_id == chat_id), None)
+
+
+@pytest.mark.postgres
+def test_a_notice_reads_again_the_chats_it_names_and_the_automatic_refresh_every_open_one(
+    qtbot: QtBot, postgres_window: MainWindow, postgres_database: Database, output_folder: Path
+) -> None:
+    window = postgres_window
+    assert chat_status(window, 5) is ChatStatus.WAITING
+    url = postgres_database.engine.url.render_as_string(hide_password=False)
+    other = create_engine(url, poolclass=NullPool)
+    with other.begin() as connection:  # another program, which tells no one
+        connection.execute(text("UPDATE chats SET customer_name = 'Julie' WHERE chat_id = 5"))
+    other.dispose()
+
+    end_chat_on_another_desktop(url, 2, output_folder)
+    qtbot.waitUntil(lambda: chat_status(window, 2) is ChatStatus.ENDED, timeout=3000)
+    qtbot.wait(1500)  # the notice of the delivery's outcome, and its spread
+    wait_until_idle(qtbot, window)
+
+    assert customer_of(window, 5) == "Julia"  # chat 5 was not named: not compared again
+    window.refresh_timer.timeout.emit()  # the automatic refresh compares every open chat
+    qtbot.waitUntil(lambda: customer_of(window, 5) == "Julie", timeout=3000)
