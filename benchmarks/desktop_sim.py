@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from desktop_plan import BenchClient, DesktopPlan, DesktopStats
 
-from services.chat_changes import chat_changes, newest_chat_id
+from services.chat_changes import chat_changes, chats_by_id, newest_chat_id
 from services.chats import list_chats
 from services.deliveries import deliveries_by_id, list_deliveries, retry_pending_deliveries
 from services.distribution import handling_time_distribution
@@ -189,8 +189,8 @@ class SimulatedDesktop:
         return floor_summary(uow, window, ServiceLevelTarget())  # type: ignore[arg-type]
 
     def _refresh_chat_list(self, only: frozenset[int] | None = None) -> None:
-        """ChatPanel.refresh: the first page once, then by difference (services.chat_changes); of the open chats
-        in only when a notice named them (ChatPanel.refresh_changed)."""
+        """ChatPanel.refresh: the first page once, then by difference (services.chat_changes); the open chats in
+        only, read again by id, when a notice named them (ChatPanel.refresh_changed)."""
         assert self._database is not None
         database = self._database
         chat_filter = ChatFilter(status=ChatStatus.IN_PROGRESS) if self.plan.ends_every else ChatFilter()
@@ -201,12 +201,13 @@ class SimulatedDesktop:
             page = list_chats(database.unit_of_work(), chat_filter)
             shown = {chat.chat_id: ChatState.of(chat) for chat in page.chats}
         else:
-            known = [
-                state
-                for chat_id, state in shown.items()
-                if state.status is not ChatStatus.ENDED and (only is None or chat_id in only)
-            ]
-            changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, known=known)
+            known = [state for state in shown.values() if state.status is not ChatStatus.ENDED]
+            if only is None:
+                changes = chat_changes(database.unit_of_work(), chat_filter, None, newer_than=newest, known=known)
+            elif named := [state.chat_id for state in known if state.chat_id in only]:
+                changes = chats_by_id(database.unit_of_work(), chat_filter, None, named)
+            else:
+                return
             for chat_id in changes.gone:
                 shown.pop(chat_id, None)
             shown.update((chat.chat_id, ChatState.of(chat)) for chat in changes.current)

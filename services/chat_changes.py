@@ -79,6 +79,28 @@ def chat_changes(
     )
 
 
+def chats_by_id(
+    uow: UnitOfWork, chat_filter: ChatFilter | None, sort: ChatSort | None, chat_ids: Collection[int]
+) -> ChatChanges:
+    """The chats a notice named (services.storage.change_feed), as the list shows them now: current, those that
+    match its filter; gone, the others. No new chats: the list's next refresh by difference reads those."""
+    ids = sorted(set(chat_ids))
+    with uow:
+        session = uow.session
+        walk = chat_walk(uow, chat_filter or ChatFilter(), sort)
+        current: list[Row[Any]] = []
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            current += session.execute(walk.base.where(Chat.chat_id.in_(ids[start : start + _IDS_PER_QUERY])))
+    found = {row.chat_id for row in current}
+    return ChatChanges(
+        new=(),
+        current=tuple(chat_summary(row) for row in current),
+        gone=frozenset(ids) - found,
+        newest_id=None,
+        complete=True,
+    )
+
+
 def _changed_ids(session: Session, known: Sequence[ChatState]) -> list[int]:
     """The known chats whose status, agent, message count or names now differ, or that are no longer stored:
     compared by the database, so that a list holding 15,000 open chats costs Python only the changed ones."""

@@ -17,7 +17,7 @@ from arthur_desktop.widgets.column_widths import SharedColumnWidths
 from arthur_desktop.widgets.panel_header import panel_header
 from arthur_desktop.widgets.record_table import RecordTable
 from arthur_desktop.workers import TaskRunner
-from services.chat_changes import chat_changes, newest_chat_id
+from services.chat_changes import chat_changes, chats_by_id, newest_chat_id
 from services.chats import DEFAULT_PAGE_SIZE, list_chats
 from services.clock import utc_now
 from services.floor_config import FloorSettings
@@ -131,9 +131,9 @@ class ChatPanel(QWidget):
         self._refresh_by_difference(None)
 
     def refresh_changed(self, chat_ids: Collection[int]) -> None:
-        """Notices named these chats: the database compares those of them the list holds open, and reads the new
-        chats, rather than comparing every open chat (the automatic refresh does that, for changes other programs
-        make without a notice)."""
+        """Notices named these chats: those of them the list holds open are read again (services.chat_changes.
+        chats_by_id), not every open chat compared nor new chats looked for: the automatic refresh does that, for
+        what other programs change without a notice."""
         self._refresh_by_difference(chat_ids)
 
     def _refresh_by_difference(self, only: Collection[int] | None) -> None:
@@ -142,13 +142,18 @@ class ChatPanel(QWidget):
             self._reload(query, self._page_size)
             return
         shown = self.model.open_chats()
-        if only is not None:
+        if only is not None:  # an ended chat does not change: those of the named chats that are open
             shown = {chat_id: shown[chat_id] for chat_id in only if chat_id in shown}
+            if not shown:
+                return
         database, newest, limit, model = self._database, self._newest, self._page_size, self.model
 
         def read_changes() -> tuple[ChatChanges, PreparedChanges]:
-            known = model.states(shown)
-            changes = chat_changes(database.unit_of_work(), *query, newer_than=newest, known=known, limit=limit)
+            if only is not None:
+                changes = chats_by_id(database.unit_of_work(), *query, shown.keys())
+            else:
+                known = model.states(shown)
+                changes = chat_changes(database.unit_of_work(), *query, newer_than=newest, known=known, limit=limit)
             return changes, model.prepare_changes(changes, shown)  # the cells worked out here, not on the GUI thread
 
         self._runner.start(

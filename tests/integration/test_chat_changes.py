@@ -8,7 +8,7 @@ import pytest
 from sorting_data import CHATS, reference_order, write_chats_to_sort
 from sqlalchemy import text
 
-from services.chat_changes import chat_changes, newest_chat_id
+from services.chat_changes import chat_changes, chats_by_id, newest_chat_id
 from services.chats import list_chats
 from services.database import open_database
 from services.results import ChatFilter, ChatSort, ChatSortKey, ChatState, ChatStatus
@@ -78,6 +78,32 @@ def test_open_chats_are_read_again_and_those_no_longer_matching_are_gone(chats_t
     assert changes.gone == {ending, shown[2].chat_id}
     assert [(c.chat_id, c.customer_name) for c in changes.current] == [(renamed, "Renamed")]  # the others as known
     assert changes.new == ()
+
+
+def test_chats_named_by_a_notice_are_read_as_the_list_shows_them_and_those_no_longer_matching_are_gone(
+    chats_to_sort: Database,
+) -> None:
+    in_progress = ChatFilter(status=ChatStatus.IN_PROGRESS)
+    shown = list_chats(chats_to_sort.unit_of_work(), in_progress, limit=CHATS).chats
+    ending, renamed, deleted, untouched = (chat.chat_id for chat in shown[:4])
+    execute(
+        chats_to_sort,
+        f"UPDATE chats SET handle_end = '2024-03-04 10:00:00' WHERE chat_id = {ending}",
+        f"UPDATE chats SET customer_name = 'Renamed' WHERE chat_id = {renamed}",
+        f"DELETE FROM messages WHERE chat_id = {deleted}",
+        f"DELETE FROM chats WHERE chat_id = {deleted}",
+    )
+    add_chat(chats_to_sort, 900, "Newer", ended=False)
+
+    changes = chats_by_id(chats_to_sort.unit_of_work(), in_progress, None, [renamed, ending, deleted, untouched])
+
+    assert changes.gone == {ending, deleted}
+    assert {(c.chat_id, c.customer_name) for c in changes.current} == {
+        (renamed, "Renamed"),
+        (untouched, shown[3].customer_name),
+    }
+    assert changes.current == tuple(c for c in changes.current if c.status is ChatStatus.IN_PROGRESS)
+    assert changes.new == () and changes.newest_id is None and changes.complete  # new chats: the next refresh
 
 
 def test_more_new_chats_than_asked_for_make_the_changes_incomplete(chats_to_sort: Database) -> None:
