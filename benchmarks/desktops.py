@@ -50,6 +50,7 @@ HEADER = (
 
 def main() -> int:
     args = _parse_args()
+    args.ramp = args.refresh_seconds if args.ramp is None else args.ramp
     url = args.url or _generated_database(args)
     pid = postmaster_pid(url)
     print(
@@ -81,7 +82,12 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--url", help="a PostgreSQL database holding the data (else generated, see above)")
     parser.add_argument("--desktops", default="25,50,100,200", help="comma-separated counts, one run each")
     parser.add_argument("--seconds", type=float, default=90.0, help="measured time per run (90)")
-    parser.add_argument("--ramp", type=float, default=15.0, help="desktops open over this many seconds first (15)")
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        help="desktops open over this many seconds first (default: --refresh-seconds, so that their automatic "
+        "refreshes keep phases spread over the whole interval, as windows opened at different moments do)",
+    )
     parser.add_argument("--refresh-seconds", type=float, default=float(DEFAULT_REFRESH_SECONDS))
     parser.add_argument("--enders", type=float, default=0.1, help="share of desktops that end chats (0.1)")
     parser.add_argument("--ends-every", type=float, default=60.0, help="mean seconds between an ender's ends (60)")
