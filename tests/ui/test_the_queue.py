@@ -111,9 +111,8 @@ def test_a_chat_waiting_past_the_target_and_a_long_chat_in_progress_stand_out(
         .data(Qt.ItemDataRole.ToolTipRole)
         .endswith(": longer than the 60 s service-level target")
     )
-    assert cell(window, long_chat, STATUS_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == (
-        "In progress for 11m 00s: longer than 10 minutes"
-    )
+    long_tip = cell(window, long_chat, STATUS_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert re.fullmatch(r"In progress for 11m 0\ds: longer than 10 minutes", long_tip)  # the clock moves on
     for chat_id, label in ((fresh, "Waiting"), (short_chat, "In progress")):
         status = cell(window, chat_id, STATUS_COLUMN)
         assert status.data(Qt.ItemDataRole.DecorationRole) is None
