@@ -48,9 +48,9 @@ class WindowRefresh(QObject):
     @Slot(object)
     def show_live_changes(self, what: Noticed) -> None:
         """Another desktop changed a chat or a delivery: the chat list reads those chats again if it shows one of
-        them, the deliveries list those deliveries. The performance table and the chart add up every chat, so they wait
-        for the automatic refresh; otherwise each end would make every desktop of the team add up a million chats
-        at the same moment (benchmarks/desktops.py)."""
+        them, the deliveries list those deliveries. The performance table and the chart add up every chat, so they
+        wait for the automatic refresh; otherwise each end would make every desktop of the team add up a million
+        chats at the same moment (benchmarks/desktops.py)."""
         window = self._window
         if window.context.config.refresh_seconds <= 0:  # no automatic refresh to wait for
             self.refresh_when_idle()

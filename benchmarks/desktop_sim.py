@@ -128,7 +128,7 @@ class SimulatedDesktop:
                 shows_chat = any(chat_id in self._shown for chat_id in what.chat_ids)
             if not (what.other or shows_chat):
                 del loads["chats"]
-            elif not what.other:  # ChatPanel.refresh_changed: those chats compared, not every open one
+            elif not what.other:  # ChatPanel.refresh_changed: those chats read by id
                 loads["chats"] = lambda: self._refresh_chat_list(what.chat_ids)
             if not (what.other or what.delivery_ids):
                 del loads["deliveries"]

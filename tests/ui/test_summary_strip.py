@@ -24,7 +24,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import event, text
 from test_dark_palette import DARK, LIGHT
 
-from arthur_desktop.app import style_sheet
 from arthur_desktop.main_window import MainWindow
 from arthur_desktop.palette import contrast_ratio
 from arthur_desktop.widgets import summary_strip
@@ -175,15 +174,13 @@ def test_once_nobody_waits_the_strip_says_so_and_stops_ticking(
 
 
 @pytest.fixture(params=["dark", "light"])
-def system_palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    saved_palette, saved_sheet = qapp.palette(), qapp.styleSheet()
+def system_palette(request: pytest.FixtureRequest, qapp: QApplication, app_style: None) -> Iterator[str]:
+    saved_palette = qapp.palette()
     palette = QPalette(saved_palette)
     for role, colour in (DARK if request.param == "dark" else LIGHT).items():
         palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
     qapp.setPalette(palette)
-    qapp.setStyleSheet(style_sheet())
     yield request.param
-    qapp.setStyleSheet(saved_sheet)
     qapp.setPalette(saved_palette)
 
 
