@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, and_, case, cast, func, literal, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, Select, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from services.results import TimeWindow
+from services.storage.bucket_seeks import BucketSeek, bucket_seek_averages
 from services.storage.floor_seeks import (
     lower_bound,
     lower_bound_sql,
@@ -50,7 +50,7 @@ def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Meas
     Agents with no chat for a measure are left out."""
     postgres = session.get_bind().dialect.name == "postgresql"
     if window.start is not None or window.end is not None:
-        return _running_window(session, window, measures, postgres=postgres)
+        return _running_window(session, window, measures)
     rows = session.execute(_all_time_query(measures, with_medians=postgres)).all()
     if postgres:
         return {(r.user_id, Measure(r.measure)): AgentMeasure(r.n, int(r.total_ms), _seconds(r.median)) for r in rows}
@@ -65,65 +65,21 @@ def agent_measures(session: Session, window: TimeWindow, measures: Sequence[Meas
     return found
 
 
-def _running_window(
-    session: Session, window: TimeWindow, measures: Sequence[Measure], *, postgres: bool
-) -> AgentMeasures:
+def _running_window(session: Session, window: TimeWindow, measures: Sequence[Measure]) -> AgentMeasures:
     """Any window: each agent's counts from the running buckets name the bucket holding the middle chat, and a
-    seek there steps over that bucket's chats only: one statement for them all on PostgreSQL, one per agent on
-    SQLite (which cannot take a LIMIT from an enclosing row)."""
-    asked: list[tuple[int, Measure, int, int, float | None]] = []
+    seek there steps over that bucket's chats only (services.storage.bucket_seeks)."""
+    asked: list[BucketSeek] = []
     found: AgentMeasures = {}
     for (agent, measure), counts in window_counts(session, window, measures).items():
         rank, take = middle(counts.chats)
         bucket, skip = counts.position(rank)
-        asked.append((agent, measure, skip, take, lower_bound(bucket)))
+        asked.append(BucketSeek(agent, measure, skip, take, lower_bound(bucket)))
         found[(agent, measure)] = AgentMeasure(counts.chats, counts.total_ms, None)
-    medians = _postgres_seeks(session, window, measures, asked) if postgres else _sqlite_seeks(session, window, asked)
-    return {key: replace(figure, median_seconds=_seconds(medians.get(key))) for key, figure in found.items()}
-
-
-def _sqlite_seeks(
-    session: Session, window: TimeWindow, asked: list[tuple[int, Measure, int, int, float | None]]
-) -> dict[tuple[int, Measure], Any]:
-    by_agent: dict[int, list[tuple[Measure, int, int, float | None]]] = {}
-    for agent, measure, skip, take, lower in asked:
-        by_agent.setdefault(agent, []).append((measure, skip, take, lower))
-    seeker = SqliteSeeker(session)
-    medians: dict[tuple[int, Measure], Any] = {}
-    for agent, seeks in by_agent.items():
-        for (measure, *_), median in zip(seeks, seeker.bucket_averages(agent, window, seeks), strict=True):
-            medians[(agent, measure)] = median
-    return medians
-
-
-def _postgres_seeks(
-    session: Session,
-    window: TimeWindow,
-    measures: Sequence[Measure],
-    asked: list[tuple[int, Measure, int, int, float | None]],
-) -> dict[tuple[int, Measure], Any]:
-    """Every seek as a subquery of one statement over the asked rows, passed as arrays."""
-    if not asked:
-        return {}
-    agents, asked_measures, skips, takes, lowers = zip(*asked, strict=True)
-    arrays = [
-        literal(list(agents), ARRAY(Integer)),
-        literal([int(m) for m in asked_measures], ARRAY(Integer)),
-        literal(list(skips), ARRAY(Integer)),
-        literal(list(takes), ARRAY(Integer)),
-        # Bucket 0 is open below: a bound under every duration keeps the seek an index range.
-        literal([-1e300 if lower is None else float(lower) for lower in lowers], ARRAY(Float)),
-    ]
-    rows = func.unnest(*arrays).table_valued("user_id", "measure", "skip", "take", "lower").render_derived("asked")
-    medians = [
-        (
-            rows.c.measure == int(m),
-            seek(m, window, skip=rows.c.skip, count=rows.c.take, agent=rows.c.user_id, lower=rows.c.lower),
-        )
-        for m in measures
-    ]
-    found = session.execute(select(rows.c.user_id, rows.c.measure, case(*medians)))
-    return {(agent, Measure(measure)): median for agent, measure, median in found}
+    medians = bucket_seek_averages(session, window, asked)
+    return {
+        (one.agent, one.measure): replace(found[(one.agent, one.measure)], median_seconds=_seconds(median))
+        for one, median in zip(asked, medians, strict=True)
+    }
 
 
 def _all_time_query(measures: Sequence[Measure], *, with_medians: bool) -> Select[*tuple[Any, ...]]:

@@ -2,9 +2,10 @@
 
 Averages hide the long chats managers need to see, so the chart draws these as a box plot. Percentiles
 use the nearest-rank method (the value at rank ceil(p * n)), which every engine computes identically;
-the median averages the two middle chats, as in the performance table. Each figure is an index seek
-(services.storage.rank_seeks) from the agent's count in the day totals: in one statement on PostgreSQL, in one
-statement per agent on SQLite.
+the median averages the two middle chats, as in the performance table. Each agent's running duration buckets
+(services.storage.running_counts) name the bucket holding each figure's rank, and the figure is a seek inside that
+bucket (services.storage.bucket_seeks), which steps over that bucket's chats only rather than over up to 90 % of the
+agent's chats.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from services.results import TimeWindow
-from services.storage.handled_chats import checked_window, handled_totals
+from services.storage.bucket_seeks import BucketSeek, bucket_seek_averages
+from services.storage.floor_seeks import lower_bound, middle
+from services.storage.handled_chats import checked_window
 from services.storage.models import User
-from services.storage.rank_seeks import longest_seconds, middle, nearest_rank, seconds_at, seek_each_agent
+from services.storage.running_counts import WindowCounts, window_counts
 from services.storage.unit_of_work import UnitOfWork, begin_now
+from services.storage.value_buckets import Measure
 
 FIGURES = ("minimum", "lower_quartile", "median", "upper_quartile", "p90", "maximum")
 
@@ -42,64 +45,45 @@ def handling_time_distribution(uow: UnitOfWork, window: TimeWindow | None = None
     window = checked_window(window)
     with uow:
         session = uow.session
-        on_postgres = session.get_bind().dialect.name == "postgresql"
-        if not on_postgres:
+        if session.get_bind().dialect.name != "postgresql":
             begin_now(session.connection())  # the counts and the seeks after them see the same chats
-        agents = session.execute(_agents_query(window, with_figures=on_postgres)).all()
-        figures = (
-            {row.user_id: tuple(row)[3:] for row in agents}
-            if on_postgres
-            else _seek_figures(session, window, {row.user_id: row.chats_handled for row in agents})
-        )
+        agents = session.execute(select(User.user_id, User.name).order_by(User.name, User.user_id)).all()
+        counts = {agent: found for (agent, _), found in window_counts(session, window, [Measure.HANDLING]).items()}
+        asked = [
+            BucketSeek(agent, Measure.HANDLING, skip, take, lower)
+            for agent, found in counts.items()
+            for skip, take, lower in _seeks(found)
+        ]
+        averages = iter(bucket_seek_averages(session, window, asked))
+        figures = {agent: [next(averages) for _ in FIGURES] for agent in counts}
     return [
-        AgentDistribution(row.user_id, row.name, row.chats_handled, *_rounded(figures.get(row.user_id)))
-        for row in agents
+        AgentDistribution(agent, name, counts[agent].chats if agent in counts else 0, *_rounded(figures.get(agent)))
+        for agent, name in agents
     ]
 
 
-def _agents_query(window: TimeWindow, *, with_figures: bool) -> Any:
-    totals = handled_totals(window)
-    query = (
-        select(User.user_id, User.name, func.coalesce(totals.c.chats_handled, 0).label("chats_handled"))
-        .outerjoin(totals, totals.c.user_id == User.user_id)
-        .order_by(User.name, User.user_id)
-    )
-    if with_figures:
-        query = query.add_columns(*_figures_at(totals.c.user_id, window, _ranks(totals.c.chats_handled)))
-    return query
+def _seeks(counts: WindowCounts) -> list[tuple[int, int, float | None]]:
+    """(rank inside its bucket, how many, the bucket's lower bound) of each figure, in FIGURES' order."""
+    n = counts.chats
+    ranks = [
+        (0, 1),
+        (nearest_rank(n, 1, 4), 1),
+        middle(n),
+        (nearest_rank(n, 3, 4), 1),
+        (nearest_rank(n, 9, 10), 1),
+        (n - 1, 1),
+    ]
+    seeks: list[tuple[int, int, float | None]] = []
+    for rank, take in ranks:
+        bucket, skip = counts.position(rank)
+        seeks.append((skip, take, lower_bound(bucket)))
+    return seeks
 
 
-def _ranks(count: Any) -> dict[str, tuple[Any, Any]]:
-    """(skip, how many) per ranked figure; count is a number (SQLite) or the totals' column (PostgreSQL)."""
-    return {
-        "minimum": (0, 1),
-        "lower_quartile": (nearest_rank(count, 1, 4), 1),
-        "median": middle(count),
-        "upper_quartile": (nearest_rank(count, 3, 4), 1),
-        "p90": (nearest_rank(count, 9, 10), 1),
-    }
+def nearest_rank(count: int, numerator: int, denominator: int) -> int:
+    """The rank (0: the shortest) of the percentile numerator/denominator by nearest rank: ceil(count * p) - 1."""
+    return (count * numerator + denominator - 1) // denominator - 1
 
 
-def _figures_at(agent: Any, window: TimeWindow, ranks: dict[str, tuple[Any, Any]]) -> list[ScalarSelect[Any]]:
-    ranked = [seconds_at(agent, window, *ranks[name]) for name in FIGURES if name != "maximum"]
-    return [*ranked, longest_seconds(agent, window)]
-
-
-def _seek_figures(session: Session, window: TimeWindow, handled: dict[int, int]) -> dict[int, tuple[Any, ...]]:
-    """SQLite: one statement per agent with chats, its ranks given as parameters."""
-    names = [name for name in FIGURES if name != "maximum"]
-    parameters: dict[str, tuple[Any, Any]] = {n: (bindparam(f"{n}_skip"), bindparam(f"{n}_count")) for n in names}
-    seek = select(*_figures_at(bindparam("agent"), window, parameters))
-
-    def ranks(count: int) -> dict[str, int]:
-        return {
-            f"{name}_{part}": value
-            for name, pair in _ranks(count).items()
-            for part, value in zip(("skip", "count"), pair, strict=True)
-        }
-
-    return {agent: tuple(row) for agent, row in seek_each_agent(session, seek, handled, ranks).items()}
-
-
-def _rounded(values: tuple[Any, ...] | None) -> list[float | None]:
-    return [None if v is None else round(float(v), 3) for v in (values or (None,) * len(FIGURES))]
+def _rounded(values: list[Any] | None) -> list[float | None]:
+    return [None if v is None else round(float(v), 3) for v in (values or [None] * len(FIGURES))]
