@@ -91,7 +91,7 @@ class LiveChanges(QObject):
         self._debounce.timeout.connect(self._tell)
         self._notices: list[str] = []
         self._deferred: Noticed | None = None
-        self._last_heard = QElapsedTimer()
+        self._chats_changed = QElapsedTimer()
 
     @property
     def running(self) -> bool:
@@ -115,9 +115,10 @@ class LiveChanges(QObject):
             thread.requestInterruption()
             thread.wait()
 
-    def seconds_since_heard(self) -> float:
-        """Since the last notice came (after its change was committed); infinity before the first."""
-        return self._last_heard.elapsed() / 1000 if self._last_heard.isValid() else math.inf
+    def seconds_since_chats_changed(self) -> float:
+        """Since the last notice of a changed chat came (after its change was committed); infinity before the
+        first. A delivery's notice does not count: no report adds deliveries up."""
+        return self._chats_changed.elapsed() / 1000 if self._chats_changed.isValid() else math.inf
 
     def defer(self, what: Noticed) -> None:
         """Tell of it again a little later (with any newer notices), e.g. while the window's last refresh loads."""
@@ -129,7 +130,8 @@ class LiveChanges(QObject):
         log.debug("Changes from other desktops: %s", ", ".join(notices))
         # Not restarted on every notice: a steady stream of notices must still lead to refreshes.
         self._notices += notices
-        self._last_heard.start()
+        if noticed(notices).chats_changed:
+            self._chats_changed.start()
         if not self._debounce.isActive():
             self._debounce.start()
 

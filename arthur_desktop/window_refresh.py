@@ -31,10 +31,10 @@ class WindowRefresh(QObject):
         self._retry.stop()
 
     def reuse_seconds(self) -> float:
-        """How old a team's shared report may be: half the refresh interval, and never from before the last change
-        another desktop told of (a report worked out since then has seen it)."""
+        """How old a team's shared report may be: half the refresh interval, and never from before the last chat
+        another desktop told of a change to (a report worked out since then has seen it)."""
         half = reuse_seconds_for(self._window.context.config.refresh_seconds)
-        return min(half, self._window.live_changes.seconds_since_heard())
+        return min(half, self._window.live_changes.seconds_since_chats_changed())
 
     @Slot()
     def refresh_when_idle(self) -> None:

@@ -41,6 +41,11 @@ class Noticed:
     delivery_ids: frozenset[int]
     other: bool
 
+    @property
+    def chats_changed(self) -> bool:
+        """Whether a chat may have changed (the reports add up chats; a delivery changes none of them)."""
+        return bool(self.chat_ids) or self.other
+
     def __or__(self, more: Noticed) -> Noticed:
         return Noticed(self.chat_ids | more.chat_ids, self.delivery_ids | more.delivery_ids, self.other or more.other)
 

@@ -31,7 +31,7 @@ def window(qtbot: QtBot, postgres_database: Database, tmp_path: Path, output_fol
     opened = MainWindow(WindowContext(postgres_database, load_config(str(path), {})), settings)
     qtbot.addWidget(opened)
     opened.show()
-    with qtbot.waitSignal(opened.initial_load_done, timeout=10_000):
+    with qtbot.waitSignals([opened.initial_load_done, opened.live_changes.listening], timeout=10_000):
         opened.start()
     wait_until_idle(qtbot, opened)
     yield opened
@@ -81,3 +81,37 @@ def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
     with postgres_database.engine.connect() as connection:  # F5's figures kept for the team's next refreshes
         kept = connection.execute(text("SELECT report FROM shared_reports WHERE computed_at >= :t"), {"t": pressed})
         assert {row.report.split("|")[0] for row in kept} >= {"agent_performance", "floor_summary"}
+
+
+def another_desktop_says(database: Database, what: str) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text("SELECT pg_notify('arthur_changes', :what)"), {"what": what})
+
+
+def automatic_refresh(qtbot: QtBot, window: MainWindow) -> tuple[int, str]:
+    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
+        window.refresh_timer.start(1)  # the timer going off, as every refresh_seconds
+    window.refresh_timer.stop()
+    wait_until_idle(qtbot, window)
+    return in_progress_shown(window)
+
+
+@pytest.mark.postgres
+def test_after_a_deliverys_notice_the_kept_reports_still_do_after_a_chats_they_do_not(
+    qtbot: QtBot, window: MainWindow, postgres_database: Database
+) -> None:
+    before = in_progress_shown(window)
+    assert before[0] > 0
+    end_every_chat_in_progress(postgres_database)
+
+    with qtbot.waitSignal(window.live_changes.changed, timeout=5000):
+        another_desktop_says(postgres_database, "delivery:1")  # no report adds deliveries up
+    wait_until_idle(qtbot, window)
+    after_delivery = automatic_refresh(qtbot, window)
+    with qtbot.waitSignal(window.live_changes.changed, timeout=5000):
+        another_desktop_says(postgres_database, "chat:1")
+    wait_until_idle(qtbot, window)
+    after_chat = automatic_refresh(qtbot, window)
+
+    assert after_delivery == before  # the kept reports, read
+    assert after_chat == (0, "0")  # worked out again: a report from before a chat's notice will not do

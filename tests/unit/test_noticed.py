@@ -18,3 +18,10 @@ def test_chats_and_deliveries_are_told_apart_and_anything_else_means_everything(
 def test_a_deferred_burst_joins_the_next() -> None:
     first, later = noticed(["chat:2"]), noticed(["delivery:5", "x"])
     assert first | later == Noticed(frozenset({2}), frozenset({5}), other=True)
+
+
+def test_only_a_chat_or_an_unknown_notice_may_change_the_reports() -> None:
+    assert noticed(["chat:2"]).chats_changed
+    assert noticed(["agent:3"]).chats_changed  # a newer version's notice: anything may have changed
+    assert not noticed(["delivery:5", "delivery:6"]).chats_changed
+    assert not noticed([]).chats_changed
