@@ -4,7 +4,8 @@ Every window of a team refreshes them every refresh_seconds for the same periods
 On PostgreSQL the first desktop to work one out keeps it (services.storage.shared_reports); another desktop whose
 automatic refresh comes while it is younger than `reuse_seconds` reads it instead of adding the chats up again.
 A desktop that wants the figures as they are now (F5, its own End chat, another period) passes reuse_seconds=0: it
-works them out and keeps them for the others. A SQLite file has one desktop: it works every report out itself.
+works them out (claiming the work, so that the others meanwhile show the one before rather than work it out too) and
+keeps them for the others. A SQLite file has one desktop: it works every report out itself.
 
 A kept report that cannot be read (another program wrote it) or a role without the rights on the table only costs
 the sharing: the desktop works the report out itself, as without it, and says so in its log once.
@@ -115,7 +116,8 @@ def _shared(
             older = None if reusable is None else _decoded(reusable, decode, report)
             if older is not None and (kept.young or kept.being_worked_out):
                 return older  # young enough; or another desktop is working out the next: this one meanwhile
-            mine = reuse_seconds > 0 and claim_work(uow.session, report, LEASE_SECONDS)
+            # F5 and an own End chat claim the work too, so that the team shows the one before meanwhile
+            mine = claim_work(uow.session, report, LEASE_SECONDS)
             uow.commit()
     except DBAPIError as exc:
         _say_once("read", f"Shared reports cannot be used ({type(exc.orig).__name__}); {_WORKED_OUT_HERE}")

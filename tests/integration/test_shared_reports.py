@@ -7,6 +7,7 @@ report out or read the one kept by the other; the statements each desktop runs s
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -249,3 +250,35 @@ def test_a_desktop_never_waits_for_another_that_is_claiming_or_keeping_the_repor
             holder.rollback()  # another desktop's claim or store, committed at last
 
     assert shown == before  # not claimed here: the one before, meanwhile
+
+
+@pytest.mark.postgres
+def test_while_f5_works_a_report_out_the_others_show_the_one_before(
+    postgres_database: Database, other_desktop: Database
+) -> None:
+    before = keep_a_report_then_end_the_chats_in_progress(postgres_database)
+    age_the_kept_reports(postgres_database, REUSE + 1)  # stale: the next automatic refresh would work it out
+    with other_desktop.engine.connect() as holder, ThreadPoolExecutor(1) as pool:
+        # F5 on the first desktop, held in the middle of adding up by a lock another program holds
+        holder.execute(text("LOCK TABLE agent_value_buckets IN ACCESS EXCLUSIVE MODE"))
+        pressed = pool.submit(shared_agent_performance, postgres_database, None, 0)
+        try:
+            wait_for_claim(postgres_database)
+            sent = statements_of(other_desktop)
+            shown = shared_agent_performance(other_desktop, None, REUSE)
+        finally:
+            holder.rollback()
+        worked_out = pressed.result(timeout=10)
+
+    assert shown == before  # the one before, meanwhile
+    assert all("chats" not in statement for statement in sent)  # nothing added up twice
+    assert in_progress(worked_out) == 0
+    assert kept_row(postgres_database).working_until is None  # the claim ended with the work
+    assert shared_agent_performance(other_desktop, None, REUSE) == worked_out
+
+
+def wait_for_claim(database: Database, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while kept_row(database).working_until is None:
+        assert time.monotonic() < deadline, "the work was never claimed"
+        time.sleep(0.02)
