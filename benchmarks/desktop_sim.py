@@ -6,7 +6,7 @@ What arthur_desktop.main_window does, thread for thread:
   its tab is shown, the handling-time chart, each on the window's worker pool (TaskRunner, 4 threads) over the
   desktop's pooled connections;
 - the start and every refresh_seconds the timer refresh, reusing a team's shared reports (services.shared_reports)
-  younger than half the interval and than the last notice heard;
+  younger than half the interval and than the last notice of a changed chat heard;
 - a notice on the LISTEN connection (arthur_desktop.live_changes, its own connection) reads the deliveries it
   names, and the chats it names when the list shows one of them, 250 ms and the desktop's own random part of a
   second after the first of a burst (not the reports: WindowRefresh.show_live_changes); a trigger that comes while
@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from desktop_plan import BenchClient, DesktopPlan, DesktopStats
 
+import services.shared_reports
 from services.chat_changes import chat_changes, chats_by_id, newest_chat_id
 from services.chats import list_chats
 from services.deliveries import deliveries_by_id, list_deliveries, retry_pending_deliveries
@@ -46,6 +47,7 @@ from services.storage.database import Database, connect
 from services.transcripts import chat_transcript
 
 WORKER_THREADS = 4  # arthur_desktop.workers.TaskRunner
+_working_out = threading.local()  # .now: the load on this thread worked its report out, rather than read it
 DEBOUNCE_SECONDS = 0.25  # arthur_desktop.live_changes.DEBOUNCE_MS
 SPREAD_SECONDS = 1.0  # arthur_desktop.live_changes.SPREAD_MS: each window's own random part of it, once
 LISTEN_SLICE_SECONDS = 0.5  # arthur_desktop.live_changes.WAIT_SECONDS
@@ -61,7 +63,7 @@ class SimulatedDesktop:
         self._wake = threading.Condition()
         self._wanted_at: float | None = None  # a live or own refresh waiting for its moment
         self._wanted_cause = "live"
-        self._change_heard: float | None = None  # time.monotonic() of the last notice heard
+        self._change_heard: float | None = None  # time.monotonic() of the last notice of a changed chat
         self._noticed: Noticed | None = None  # what the notices since the last live refresh told of
         self._debounce = DEBOUNCE_SECONDS + self._random.uniform(0, SPREAD_SECONDS)
         self._refreshing = False
@@ -140,7 +142,7 @@ class SimulatedDesktop:
         # MainWindow: the start and the automatic refresh may reuse a team's shared reports; an own End chat works
         # them out (services.shared_reports)
         reuse = reuse_seconds_for(plan.refresh_seconds) if cause in ("start", "timer") else 0.0
-        if self._change_heard is not None:  # MainWindow._reuse_seconds: never a report from before a notice
+        if self._change_heard is not None:  # WindowRefresh.reuse_seconds: none from before a chat's notice
             reuse = min(reuse, time.monotonic() - self._change_heard)
         if cause != "live" or plan.live_refreshes_all:  # MainWindow._show_live_changes: the lists only
             loads["performance"] = lambda: self._report(shared_agent_performance, agent_performance, reuse)
@@ -152,7 +154,8 @@ class SimulatedDesktop:
             self._refreshing = True
         started = time.time()
         done: dict[str, float] = {}
-        futures = [self._pool.submit(self._timed, load, name, done) for name, load in loads.items()]
+        worked: set[str] = set()
+        futures = [self._pool.submit(self._timed, load, name, done, worked) for name, load in loads.items()]
         wait(futures)
         finished = time.time()
         with self._wake:
@@ -163,15 +166,22 @@ class SimulatedDesktop:
             (self.stats.chart_refreshes if charted else self.stats.plain_refreshes).append(finished - started)
             self.stats.causes[cause] = self.stats.causes.get(cause, 0) + 1
             self.stats.by_cause.setdefault(cause, []).append(finished - started)
+            if worked and self.plan.share_reports:
+                self.stats.worked_out.append(finished - started)
+                for name in worked:
+                    self.stats.work_outs[name] = self.stats.work_outs.get(name, 0) + 1
             for name, moment in done.items():
                 self.stats.loads.setdefault(name, []).append(moment - started)
 
     @staticmethod
-    def _timed(load: Callable[[], object], name: str, done: dict[str, float]) -> object:
+    def _timed(load: Callable[[], object], name: str, done: dict[str, float], worked: set[str]) -> object:
+        _working_out.now = False
         try:
             return load()
         finally:
             done[name] = time.time()
+            if _working_out.now:
+                worked.add(name)
 
     def _report(self, shared: Callable[..., object], alone: Callable[..., object], reuse: float) -> object:
         """A report as the window loads it, or as it did before the sharing (--no-sharing)."""
@@ -230,7 +240,8 @@ class SimulatedDesktop:
                     with self._wake:
                         what = noticed(notices)
                         self._noticed = what if self._noticed is None else self._noticed | what
-                    self._change_heard = time.monotonic()  # LiveChanges.seconds_since_heard
+                    if what.chats_changed:
+                        self._change_heard = time.monotonic()  # LiveChanges.seconds_since_chats_changed
                     self._want_refresh(self._debounce, "live")
         except Exception as exc:
             self._error(exc)
@@ -313,3 +324,19 @@ class SimulatedDesktop:
     def _sleep_until(self, moment: float) -> None:
         while not self._stop.is_set() and time.time() < moment:
             self._stop.wait(min(0.5, moment - time.time()))
+
+
+def count_work_outs() -> None:
+    """In a worker process: a load marks its thread when services.shared_reports works its report out (calls the
+    report's function, by its name in that module) instead of reading the kept one."""
+    module = services.shared_reports
+    for name in ("agent_performance", "floor_summary", "handling_time_distribution"):
+        setattr(module, name, _marking(getattr(module, name)))
+
+
+def _marking(work_out: Callable[..., object]) -> Callable[..., object]:
+    def marked(*args: object, **kwargs: object) -> object:
+        _working_out.now = True
+        return work_out(*args, **kwargs)
+
+    return marked

@@ -49,6 +49,9 @@ def test_two_desktops_refresh_end_chats_and_report_without_errors(postgres_datab
     assert result["causes"].get("live", 0) >= 1  # the other desktop heard an end through LISTEN
     assert 0 < result["p50_ms"] <= result["p99_ms"] <= result["max_ms"]
     assert result["ends_per_second"] > 0
+    # Each own End chat works the reports out (F5's way); the counts say so
+    assert result["work_outs"]["performance"] >= 1 and result["work_outs"]["summary"] >= 1
+    assert "refreshes that worked a report out" in result["worked_out"]
     # Each desktop holds its LISTEN connection and at least one pooled one.
     assert 4 <= result["connections_max"] <= 2 * 6
     assert result["server_cores"] is None or result["server_cores"] >= 0
