@@ -11,7 +11,7 @@ import math
 import random
 from time import monotonic
 
-from PySide6.QtCore import QElapsedTimer, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from arthur_desktop.messages import error_message
 from services.storage.change_feed import ChangeListener, Noticed, noticed, open_change_listener
@@ -30,7 +30,8 @@ SPREAD_MS = 1000
 class ListenerThread(QThread):
     """Waits for notices in short slices and stops when asked (requestInterruption)."""
 
-    notices_heard = Signal(list)  # the notices, e.g. ["chat:2", "delivery:1"]
+    # the notices, e.g. ["chat:2", "delivery:1"], and time.monotonic() when the first was received
+    notices_heard = Signal(list, float)
     listening = Signal()
     failed = Signal(str)
 
@@ -61,7 +62,7 @@ class ListenerThread(QThread):
                 self._pause(RECONNECT_SECONDS)
                 return
             if notices:
-                self.notices_heard.emit(notices)
+                self.notices_heard.emit(notices, listener.first_received)
 
     def _pause(self, seconds: float) -> None:
         deadline = monotonic() + seconds
@@ -91,7 +92,7 @@ class LiveChanges(QObject):
         self._debounce.timeout.connect(self._tell)
         self._notices: list[str] = []
         self._deferred: Noticed | None = None
-        self._chats_changed = QElapsedTimer()
+        self._chats_changed_at: float | None = None  # time.monotonic() when the last chat's notice was received
 
     @property
     def running(self) -> bool:
@@ -118,20 +119,20 @@ class LiveChanges(QObject):
     def seconds_since_chats_changed(self) -> float:
         """Since the last notice of a changed chat came (after its change was committed); infinity before the
         first. A delivery's notice does not count: no report adds deliveries up."""
-        return self._chats_changed.elapsed() / 1000 if self._chats_changed.isValid() else math.inf
+        return math.inf if self._chats_changed_at is None else monotonic() - self._chats_changed_at
 
     def defer(self, what: Noticed) -> None:
         """Tell of it again a little later (with any newer notices), e.g. while the window's last refresh loads."""
         self._deferred = what if self._deferred is None else self._deferred | what
         self._debounce.start()
 
-    @Slot(list)
-    def _heard(self, notices: list[str]) -> None:
+    @Slot(list, float)
+    def _heard(self, notices: list[str], received: float) -> None:
         log.debug("Changes from other desktops: %s", ", ".join(notices))
         # Not restarted on every notice: a steady stream of notices must still lead to refreshes.
         self._notices += notices
         if noticed(notices).chats_changed:
-            self._chats_changed.start()
+            self._chats_changed_at = received
         if not self._debounce.isActive():
             self._debounce.start()
 

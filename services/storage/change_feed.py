@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from select import POLLIN, poll
+from time import monotonic
 from types import TracebackType
 from typing import Self
 
@@ -71,6 +72,9 @@ class ChangeListener:
         self._connection = connection
         self._socket = poll()  # poll, not select(): a descriptor numbered past 1023 is fine
         self._socket.register(connection.fileno(), POLLIN)
+        # time.monotonic() when the first notice the last wait() returned was received: the changes it tells of
+        # were committed before then, while wait() returns up to _DRAIN_SECONDS later
+        self.first_received = 0.0
 
     def wait(self, timeout_seconds: float) -> list[str]:
         """Block up to timeout_seconds for the first notice, then return it with those that follow within
@@ -85,6 +89,7 @@ class ChangeListener:
             first = list(connection.notifies(timeout=0))  # already received (psycopg's backlog, libpq's buffer)
             if not first and not self._socket.poll(round(timeout_seconds * 1000)):
                 return []  # nothing came
+            self.first_received = monotonic()
             queued = connection.notifies(timeout=_DRAIN_SECONDS)
             return [notice.payload for notice in (*first, *queued)]
         except psycopg.OperationalError as exc:
