@@ -36,6 +36,7 @@ class DesktopStats:
     by_cause: dict[str, list[float]] = field(default_factory=dict)  # the refreshes' seconds, per cause
     loads: dict[str, list[float]] = field(default_factory=dict)  # each panel's load, seconds from the refresh's start
     worked_out: list[float] = field(default_factory=list)  # the refreshes that worked a shared report out, seconds
+    read_kept: list[float] = field(default_factory=list)  # those that loaded the reports and worked none out
     work_outs: dict[str, int] = field(default_factory=dict)  # per report: how many times it was worked out
     ends: int = 0
     refused_ends: int = 0  # another desktop ended the chat first: the window says so, no error

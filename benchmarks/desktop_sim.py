@@ -170,6 +170,8 @@ class SimulatedDesktop:
                 self.stats.worked_out.append(finished - started)
                 for name in worked:
                     self.stats.work_outs[name] = self.stats.work_outs.get(name, 0) + 1
+            elif "performance" in loads:
+                self.stats.read_kept.append(finished - started)
             for name, moment in done.items():
                 self.stats.loads.setdefault(name, []).append(moment - started)
 
@@ -241,7 +243,7 @@ class SimulatedDesktop:
                         what = noticed(notices)
                         self._noticed = what if self._noticed is None else self._noticed | what
                     if what.chats_changed:
-                        self._change_heard = time.monotonic()  # LiveChanges.seconds_since_chats_changed
+                        self._change_heard = listener.first_received  # LiveChanges.seconds_since_chats_changed
                     self._want_refresh(self._debounce, "live")
         except Exception as exc:
             self._error(exc)

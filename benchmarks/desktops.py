@@ -74,10 +74,15 @@ def main() -> int:
         for what in ("cause", "load"):
             spread = result[f"p50_p99_ms_by_{what}"]
             print(f"    by {what} (p50/p99 ms): " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in spread.items()))
-        worked = result["worked_out"].get("refreshes that worked a report out")
+        worked, kept = result["worked_out"].get("refreshes that worked a report out"), result["read_kept_refreshes"]
         if worked:
             times = ", ".join(f"{name} {n}" for name, n in result["work_outs"].items())
-            print(f"    refreshes that worked a report out: p50/p99 {worked[0]}/{worked[1]} ms; work-outs: {times}")
+            print(
+                f"    refreshes that worked a report out: {result['worked_out_refreshes']}, p50/p99 {worked[0]}/"
+                f"{worked[1]} ms; that read every report kept: {kept}, p50/p99 "
+                + "/".join(map(str, result["worked_out"].get("that read every report kept", ["—", "—"])))
+                + f" ms; work-outs: {times}"
+            )
         for error in result["first_errors"]:
             print(f"    error: {error}", flush=True)
     if args.json:
@@ -262,7 +267,12 @@ def _summary(
         "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
         "p50_p99_ms_by_cause": _spread(s.by_cause for s in stats),
         "p50_p99_ms_by_load": _spread(s.loads for s in stats),
-        "worked_out": _spread([{"refreshes that worked a report out": s.worked_out} for s in stats]),
+        "worked_out": _spread(
+            {"refreshes that worked a report out": s.worked_out, "that read every report kept": s.read_kept}
+            for s in stats
+        ),
+        "worked_out_refreshes": sum(len(s.worked_out) for s in stats),
+        "read_kept_refreshes": sum(len(s.read_kept) for s in stats),
         "work_outs": {name: sum(s.work_outs.get(name, 0) for s in stats) for name in _REPORTS},
     }
 
