@@ -30,8 +30,8 @@ SPREAD_MS = 1000
 class ListenerThread(QThread):
     """Waits for notices in short slices and stops when asked (requestInterruption)."""
 
-    # the notices, e.g. ["chat:2", "delivery:1"], and time.monotonic() when the first was received
-    notices_heard = Signal(list, float)
+    # the notices, e.g. ["chat:2", "delivery:1"], and ChangeListener.chats_received (a float, or None)
+    notices_heard = Signal(list, object)
     listening = Signal()
     failed = Signal(str)
 
@@ -62,7 +62,7 @@ class ListenerThread(QThread):
                 self._pause(RECONNECT_SECONDS)
                 return
             if notices:
-                self.notices_heard.emit(notices, listener.first_received)
+                self.notices_heard.emit(notices, listener.chats_received)
 
     def _pause(self, seconds: float) -> None:
         deadline = monotonic() + seconds
@@ -126,13 +126,13 @@ class LiveChanges(QObject):
         self._deferred = what if self._deferred is None else self._deferred | what
         self._debounce.start()
 
-    @Slot(list, float)
-    def _heard(self, notices: list[str], received: float) -> None:
+    @Slot(list, object)
+    def _heard(self, notices: list[str], chats_received: float | None) -> None:
         log.debug("Changes from other desktops: %s", ", ".join(notices))
         # Not restarted on every notice: a steady stream of notices must still lead to refreshes.
         self._notices += notices
-        if noticed(notices).chats_changed:
-            self._chats_changed_at = received
+        if chats_received is not None:
+            self._chats_changed_at = chats_received
         if not self._debounce.isActive():
             self._debounce.start()
 

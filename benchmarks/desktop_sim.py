@@ -242,8 +242,8 @@ class SimulatedDesktop:
                     with self._wake:
                         what = noticed(notices)
                         self._noticed = what if self._noticed is None else self._noticed | what
-                    if what.chats_changed:
-                        self._change_heard = listener.first_received  # LiveChanges.seconds_since_chats_changed
+                    if listener.chats_received is not None:  # LiveChanges.seconds_since_chats_changed
+                        self._change_heard = listener.chats_received
                     self._want_refresh(self._debounce, "live")
         except Exception as exc:
             self._error(exc)

@@ -72,9 +72,9 @@ class ChangeListener:
         self._connection = connection
         self._socket = poll()  # poll, not select(): a descriptor numbered past 1023 is fine
         self._socket.register(connection.fileno(), POLLIN)
-        # time.monotonic() when the first notice the last wait() returned was received: the changes it tells of
-        # were committed before then, while wait() returns up to _DRAIN_SECONDS later
-        self.first_received = 0.0
+        # time.monotonic() by which the last wait()'s notices of changed chats had all been received (None: it
+        # returned none): those chats' changes were committed before then, a report begun after has seen them
+        self.chats_received: float | None = None
 
     def wait(self, timeout_seconds: float) -> list[str]:
         """Block up to timeout_seconds for the first notice, then return it with those that follow within
@@ -85,13 +85,20 @@ class ChangeListener:
         switches and used 0.45 s of CPU that way, 6,000 and 0.15 s this way (the simulated desktops of
         benchmarks/desktops.py share processes)."""
         connection = self._connection
+        self.chats_received = None
         try:
-            first = list(connection.notifies(timeout=0))  # already received (psycopg's backlog, libpq's buffer)
-            if not first and not self._socket.poll(round(timeout_seconds * 1000)):
-                return []  # nothing came
-            self.first_received = monotonic()
-            queued = connection.notifies(timeout=_DRAIN_SECONDS)
-            return [notice.payload for notice in (*first, *queued)]
+            first = [n.payload for n in connection.notifies(timeout=0)]  # received, or waiting in the socket
+            if not first:
+                if not self._socket.poll(round(timeout_seconds * 1000)):
+                    return []  # nothing came
+                first = [n.payload for n in connection.notifies(timeout=0)]
+            received = monotonic()
+            later = [n.payload for n in connection.notifies(timeout=_DRAIN_SECONDS)]
+            if noticed(later).chats_changed:
+                self.chats_received = monotonic()
+            elif noticed(first).chats_changed:
+                self.chats_received = received  # not the end of the wait for more: 50 ms later
+            return first + later
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(f"Lost the live-changes connection: {_first_line(exc)}") from exc
 

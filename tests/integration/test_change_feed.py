@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -56,11 +57,34 @@ def test_notices_sent_while_nobody_waited_come_with_the_next_wait_at_once(postgr
             uow.commit()
         started = time.monotonic()
         assert listener.wait(5.0) == ["chat:8"]
-        returned = time.monotonic()
+        returned, chat_8_received = time.monotonic(), listener.chats_received
         assert returned - started < 1.0
         assert listener.wait(0.05) == []
     # When it came, not when the wait for more that might follow ended: a report begun since has seen the change
-    assert started <= listener.first_received <= returned - 0.04
+    assert listener.chats_received is None  # the last wait returned no chat's notice
+    assert started <= chat_8_received <= returned - 0.04
+
+
+@pytest.mark.postgres
+def test_a_chats_notice_that_came_while_waiting_for_more_counts_from_then(postgres_database: Database) -> None:
+    listener = open_change_listener(postgres_database)
+    assert listener is not None
+
+    def say(what: str) -> float:
+        with postgres_database.unit_of_work() as uow:
+            notify_change(uow.session, what)
+            uow.commit()
+        return time.monotonic()
+
+    with listener, ThreadPoolExecutor(1) as another_desktop:
+        another_desktop.submit(lambda: (say("delivery:4"), time.sleep(0.02)))
+        chat_said = another_desktop.submit(say, "chat:9")
+        notices: list[str] = []
+        while "chat:9" not in notices:
+            notices = listener.wait(2.0)
+            assert notices, "the chat's notice never came"
+
+    assert listener.chats_received is not None and listener.chats_received >= chat_said.result()
 
 
 @pytest.mark.postgres
