@@ -14,6 +14,7 @@ from floor_scenarios import floor_scenarios
 from integrations.registry import create_integration
 from services.chats import list_chats
 from services.clock import utc_now
+from services.distribution import handling_time_distribution
 from services.end_chat import end_chat
 from services.performance import agent_performance
 from services.results import ChatFilter, ChatStatus, TimeWindow
@@ -63,6 +64,16 @@ FROM chats c LEFT JOIN users u ON u.user_id = c.user_id
 """
 TRANSCRIPT_SQL = "SELECT sent_at, user_id, text FROM messages WHERE chat_id = :chat_id ORDER BY sent_at, message_id"
 FLOOR_SQL = "SELECT user_id, count(*) FROM chats GROUP BY user_id"
+# The chart's figures per agent in one statement over the chats (PostgreSQL's ordered-set aggregates; SQLite has none)
+CHART_SQL = (
+    "SELECT u.user_id, u.name, count(c.handling_seconds), min(c.handling_seconds), "
+    "percentile_disc(0.25) WITHIN GROUP (ORDER BY c.handling_seconds), "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY c.handling_seconds), "
+    "percentile_disc(0.75) WITHIN GROUP (ORDER BY c.handling_seconds), "
+    "percentile_disc(0.9) WITHIN GROUP (ORDER BY c.handling_seconds), max(c.handling_seconds) "
+    "FROM users u LEFT JOIN chats c ON c.user_id = u.user_id AND c.handling_seconds IS NOT NULL {window} "
+    "GROUP BY u.user_id, u.name ORDER BY u.name, u.user_id"
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,18 @@ def scenarios(database: Database, out_folder: Path) -> list[Scenario]:
         ),
         # The stretch goal's yardstick: the same service call against one index pass over every chat.
         Scenario("performance, all time ÷ floor (COUNT)", lambda: agent_performance(uow()), _sql(database, FLOOR_SQL)),
+        Scenario(
+            "handling-time chart, all time",
+            lambda: handling_time_distribution(uow()),
+            _sql(database, CHART_SQL.format(window="")) if database.dialect == "postgresql" else None,
+        ),
+        Scenario(
+            "handling-time chart, last 30 days",
+            lambda: handling_time_distribution(uow(), TimeWindow(month_ago)),
+            _sql(database, CHART_SQL.format(window="AND c.handle_end >= :start"), start=month_ago)
+            if database.dialect == "postgresql"
+            else None,
+        ),
         Scenario("chat list, first page", lambda: list_chats(uow(), limit=PAGE), _sql(database, _page_sql(""))),
         Scenario(
             "chat list, in progress",
