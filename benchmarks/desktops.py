@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import multiprocessing
 import os
 import random
@@ -43,9 +42,6 @@ from services.config import DEFAULT_REFRESH_SECONDS
 from services.database import open_database, upgrade_database
 from services.sample_data.generator import GenerationPlan, generate
 
-# 50 desktops in one interpreter (2 processes per core) queued for its lock: 200 desktops p99 600 ms, 362 ms in 16
-# processes, the same code one run after the other
-DESKTOPS_PER_PROCESS = 12
 HEADER = (
     f"{'desktops':>8} {'refreshes':>9} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'p99 no chart':>12} {'ends/s':>6} "
     f"{'refused':>7} {'server CPU':>10} {'bench CPU':>9} {'conns':>5} {'per desk':>8} {'errors':>6} {'load avg':>14}"
@@ -118,13 +114,7 @@ def _parse_args() -> argparse.Namespace:
         action="store_true",
         help="every desktop works out every report, as before services.shared_reports",
     )
-    parser.add_argument(
-        "--processes",
-        type=int,
-        default=0,
-        help=f"worker processes (default: one per {DESKTOPS_PER_PROCESS} desktops: each window is a process of its "
-        "own, and threads of one interpreter queue for its lock)",
-    )
+    parser.add_argument("--processes", type=int, default=0, help="worker processes (default: 2 per core)")
     parser.add_argument("--chats", type=int, default=1_000_000, help="for a generated database (1000000)")
     parser.add_argument("--agents", type=int, default=500, help="for a generated database (500)")
     parser.add_argument("--seed", type=int, default=15)
@@ -159,7 +149,7 @@ def _generated_database(args: argparse.Namespace) -> str:
 def run(url: str, count: int, args: argparse.Namespace, pid: int | None) -> dict[str, Any]:
     """One run of count desktops spread over worker processes; the figures of the measured part."""
     plans = _plans(url, count, args)
-    processes = min(count, args.processes or math.ceil(count / DESKTOPS_PER_PROCESS))
+    processes = min(count, args.processes or 2 * (os.cpu_count() or 1))
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     workers = [
