@@ -1,6 +1,7 @@
 """Arthur Desktop at scale: service calls against hand-written SQL on the same database, in one process.
 
     python benchmarks/bench.py [--chats 1000000] [--engines sqlite,postgresql] [--window] [--only TEXT]
+                               [--postgres-url URL]
 
 Databases are generated once (`arthur-desktop generate`) and kept under --data-dir for SQLite; PostgreSQL
 uses the server named by ARTHUR_TEST_POSTGRES_URL (scripts/benchmark.sh starts a throwaway one).
@@ -58,11 +59,16 @@ def _parse_args() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "arthur-bench")
     parser.add_argument("--window", action="store_true", help="also time the window's first paint")
     parser.add_argument("--only", default="", help="only the scenarios whose name contains this text")
+    parser.add_argument("--postgres-url", help="a PostgreSQL database already holding the data (e.g. desktops.py's)")
     return parser.parse_args()
 
 
 def _prepared_database(engine: str, args: argparse.Namespace) -> Database:
-    url = database_url(engine, args.data_dir, args.chats)
+    url = (
+        args.postgres_url
+        if engine == "postgresql" and args.postgres_url
+        else database_url(engine, args.data_dir, args.chats)
+    )
     if engine == "postgresql":
         upgrade_database(url)  # as its administrator would; a desktop never alters a PostgreSQL schema
     database = open_database(url, create_and_seed=False)
