@@ -57,30 +57,12 @@ def end_every_chat_in_progress(database: Database) -> None:
         )
 
 
-@pytest.mark.postgres
-def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
-    qtbot: QtBot, window: MainWindow, postgres_database: Database
-) -> None:
-    before = in_progress_shown(window)
-    assert before[0] > 0
-    end_every_chat_in_progress(postgres_database)
-
-    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
-        window.refresh_timer.start(1)  # the timer going off, as every refresh_seconds
-    window.refresh_timer.stop()
-    wait_until_idle(qtbot, window)
-    reused = in_progress_shown(window)
-    pressed = server_now(postgres_database)
-    window.activateWindow()
-    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
-        qtbot.keyClick(window, Qt.Key.Key_F5)
-    wait_until_idle(qtbot, window)
-
-    assert reused == before
-    assert in_progress_shown(window) == (0, "0")
-    with postgres_database.engine.connect() as connection:  # F5's figures kept for the team's next refreshes
-        kept = connection.execute(text("SELECT report FROM shared_reports WHERE computed_at >= :t"), {"t": pressed})
-        assert {row.report.split("|")[0] for row in kept} >= {"agent_performance", "floor_summary"}
+def shown_then_every_chat_ended(window: MainWindow, database: Database) -> tuple[int, str]:
+    """The chats in progress the window shows (some), then another program ends them all, without a notice."""
+    shown = in_progress_shown(window)
+    assert shown[0] > 0
+    end_every_chat_in_progress(database)
+    return shown
 
 
 def another_desktop_says(database: Database, what: str) -> None:
@@ -97,12 +79,30 @@ def automatic_refresh(qtbot: QtBot, window: MainWindow) -> tuple[int, str]:
 
 
 @pytest.mark.postgres
+def test_the_automatic_refresh_reuses_the_kept_reports_and_f5_works_them_out(
+    qtbot: QtBot, window: MainWindow, postgres_database: Database
+) -> None:
+    before = shown_then_every_chat_ended(window, postgres_database)
+
+    reused = automatic_refresh(qtbot, window)
+    pressed = server_now(postgres_database)
+    window.activateWindow()
+    with qtbot.waitSignals([window.performance_panel.loaded, window.summary_strip.loaded], timeout=5000):
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    wait_until_idle(qtbot, window)
+
+    assert reused == before
+    assert in_progress_shown(window) == (0, "0")
+    with postgres_database.engine.connect() as connection:  # F5's figures kept for the team's next refreshes
+        kept = connection.execute(text("SELECT report FROM shared_reports WHERE computed_at >= :t"), {"t": pressed})
+        assert {row.report.split("|")[0] for row in kept} >= {"agent_performance", "floor_summary"}
+
+
+@pytest.mark.postgres
 def test_after_a_deliverys_notice_the_kept_reports_still_do_after_a_chats_they_do_not(
     qtbot: QtBot, window: MainWindow, postgres_database: Database
 ) -> None:
-    before = in_progress_shown(window)
-    assert before[0] > 0
-    end_every_chat_in_progress(postgres_database)
+    before = shown_then_every_chat_ended(window, postgres_database)
 
     with qtbot.waitSignal(window.live_changes.changed, timeout=5000):
         another_desktop_says(postgres_database, "delivery:1")  # no report adds deliveries up
