@@ -38,3 +38,18 @@ def test_the_distribution_follows_the_time_window(database: Database) -> None:
     by_name = {r.name: r for r in rows}
     assert (by_name["Test User 3"].chats_handled, by_name["Test User 3"].maximum_seconds) == (1, 180.0)
     assert by_name["Test User 1"].median_seconds == 300.0
+
+
+def test_figures_whose_chats_lie_either_side_of_a_bucket_bound(database: Database) -> None:
+    """Each figure is a seek inside the bucket holding its rank (services.storage.bucket_seeks): the two middle chats
+    of an even count may lie in two buckets, and a rank may fall on a bucket's first or last chat."""
+    agent = add_user(database, "Bounds")
+    # bucket bounds at 5, 6, 300 and 360 s (services.storage.value_buckets)
+    for seconds in (4.5, 5.0, 5.5, 299.5, 300.0, 359.0, 360.0, 400.0):
+        add_chat(database, user_id=agent, start=SEED_DAY, seconds=seconds)
+
+    row = {r.name: r for r in handling_time_distribution(database.unit_of_work())}["Bounds"]
+
+    assert row.chats_handled == 8
+    assert (row.minimum_seconds, row.lower_quartile_seconds, row.median_seconds) == (4.5, 5.0, 299.75)
+    assert (row.upper_quartile_seconds, row.p90_seconds, row.maximum_seconds) == (359.0, 400.0, 400.0)
