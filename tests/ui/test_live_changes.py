@@ -260,6 +260,14 @@ def test_a_chat_ended_elsewhere_that_the_list_does_not_show_reloads_only_the_del
     assert set(loads) == {window.deliveries_panel.SOURCE}
 
 
+def another_program(url: str, sql: str) -> None:
+    """sql run and committed by another program, on a connection of its own."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text(sql))
+    engine.dispose()
+
+
 def delivery_attempts(window: MainWindow, chat_id: int) -> int | None:
     return next((d.attempts for d in window.deliveries_panel.model.rows if d.chat_id == chat_id), None)
 
@@ -273,9 +281,7 @@ def test_a_delivery_changed_elsewhere_is_read_again_alone_and_takes_its_place_at
     end_chat_on_another_desktop(url, 2, output_folder)
     qtbot.waitUntil(lambda: delivery_attempts(window, 2) == 1, timeout=3000)
     wait_until_idle(qtbot, window)
-    other = create_engine(url, poolclass=NullPool)
-    with other.begin() as connection:  # another program, which tells no one
-        connection.execute(text("UPDATE deliveries SET attempts = 7 WHERE chat_id = 2"))
+    another_program(url, "UPDATE deliveries SET attempts = 7 WHERE chat_id = 2")  # which tells no one
     later = add_recent_chat(postgres_database, "Zoe", waited=60, running=30, user_id=1)
 
     end_chat_on_another_desktop(url, later, output_folder)
@@ -287,10 +293,11 @@ def test_a_delivery_changed_elsewhere_is_read_again_alone_and_takes_its_place_at
     window.refresh_timer.timeout.emit()  # the automatic refresh reads the whole list
     qtbot.waitUntil(lambda: delivery_attempts(window, 2) == 7, timeout=3000)
 
-    with other.begin() as connection:  # another program deletes one, and says which
-        gone = connection.execute(text("DELETE FROM deliveries WHERE chat_id = 2 RETURNING delivery_id")).scalar()
-        connection.execute(text("SELECT pg_notify('arthur_changes', :what)"), {"what": f"delivery:{gone}"})
-    other.dispose()
+    another_program(  # deletes one, and says which
+        url,
+        "WITH gone AS (DELETE FROM deliveries WHERE chat_id = 2 RETURNING delivery_id) "
+        "SELECT pg_notify('arthur_changes', 'delivery:' || delivery_id) FROM gone",
+    )
     qtbot.waitUntil(lambda: delivery_attempts(window, 2) is None, timeout=3000)
     assert delivery_attempts(window, later) == 1
 
@@ -306,10 +313,7 @@ def test_a_notice_reads_again_the_chats_it_names_and_the_automatic_refresh_every
     window = postgres_window
     assert chat_status(window, 5) is ChatStatus.WAITING
     url = postgres_database.engine.url.render_as_string(hide_password=False)
-    other = create_engine(url, poolclass=NullPool)
-    with other.begin() as connection:  # another program, which tells no one
-        connection.execute(text("UPDATE chats SET customer_name = 'Julie' WHERE chat_id = 5"))
-    other.dispose()
+    another_program(url, "UPDATE chats SET customer_name = 'Julie' WHERE chat_id = 5")  # which tells no one
 
     end_chat_on_another_desktop(url, 2, output_folder)
     qtbot.waitUntil(lambda: chat_status(window, 2) is ChatStatus.ENDED, timeout=3000)
