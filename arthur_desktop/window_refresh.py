@@ -62,11 +62,11 @@ class WindowRefresh(QObject):
         if (chats and running(chat_panel.SOURCE)) or (deliveries and running(deliveries_panel.SOURCE)):
             window.live_changes.defer(what)
             return
-        if what.other:
+        if what.other:  # a notice of a kind this version does not know: both lists read again
             chat_panel.refresh()
-        elif chats:
-            chat_panel.refresh_changed(what.chat_ids)
-        if what.other:
             deliveries_panel.refresh()
-        elif deliveries:
+            return
+        if chats:
+            chat_panel.refresh_changed(what.chat_ids)
+        if deliveries:
             deliveries_panel.refresh_changed(what.delivery_ids)

@@ -70,15 +70,8 @@ def main() -> int:
         for what in ("cause", "load"):
             spread = result[f"p50_p99_ms_by_{what}"]
             print(f"    by {what} (p50/p99 ms): " + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in spread.items()))
-        worked, kept = result["worked_out"].get("refreshes that worked a report out"), result["read_kept_refreshes"]
-        if worked:
-            times = ", ".join(f"{name} {n}" for name, n in result["work_outs"].items())
-            print(
-                f"    refreshes that worked a report out: {result['worked_out_refreshes']}, p50/p99 {worked[0]}/"
-                f"{worked[1]} ms; that read every report kept: {kept}, p50/p99 "
-                + "/".join(map(str, result["worked_out"].get("that read every report kept", ["—", "—"])))
-                + f" ms; work-outs: {times}"
-            )
+        if result["worked_out_refreshes"]:
+            print("    " + _work_outs(result))
         for error in result["first_errors"]:
             print(f"    error: {error}", flush=True)
     if args.json:
@@ -268,6 +261,18 @@ def _summary(
 
 
 _REPORTS = ("performance", "summary", "chart")
+
+
+def _work_outs(result: dict[str, Any]) -> str:
+    spread = result["worked_out"]
+    worked = spread["refreshes that worked a report out"]
+    kept = spread.get("that read every report kept", ["—", "—"])
+    times = ", ".join(f"{name} {n}" for name, n in result["work_outs"].items())
+    return (
+        f"refreshes that worked a report out: {result['worked_out_refreshes']}, p50/p99 {worked[0]}/{worked[1]} ms; "
+        f"that read every report kept: {result['read_kept_refreshes']}, p50/p99 {kept[0]}/{kept[1]} ms; "
+        f"work-outs: {times}"
+    )
 
 
 def _spread(per_desktop: Any) -> dict[str, list[float]]:
